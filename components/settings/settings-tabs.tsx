@@ -1,0 +1,17 @@
+'use client';
+
+import { usePathname } from 'next/navigation';
+import { TabNav } from '@/components/ui/tabs';
+
+export function SettingsTabs() {
+  const pathname = usePathname();
+  return (
+    <TabNav
+      label="Settings sections"
+      items={[
+        { href: '/settings', label: 'Connection', active: pathname === '/settings' },
+        { href: '/settings/users', label: 'Users & roles', active: pathname === '/settings/users' },
+      ]}
+    />
+  );
+}

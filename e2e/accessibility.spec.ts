@@ -1,0 +1,24 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, loginAs } from './fixtures';
+
+// Every page that exists, as a role that may open it. Later features add their pages here.
+const PAGES: Array<{ role: 'admin' | 'reviewer' | 'auditor'; path: string }> = [
+  { role: 'admin', path: '/' },
+  { role: 'admin', path: '/audit' },
+  { role: 'admin', path: '/settings' },
+  { role: 'admin', path: '/settings/users' },
+  { role: 'reviewer', path: '/' },
+  { role: 'reviewer', path: '/settings' },
+  { role: 'auditor', path: '/' },
+  { role: 'auditor', path: '/audit' },
+  { role: 'auditor', path: '/does-not-exist' },
+];
+
+for (const { role, path } of PAGES) {
+  test(`axe: ${path} as ${role}`, async ({ page }) => {
+    await loginAs(page.request, role);
+    await page.goto(path);
+    await expect(page.getByRole('main')).toBeVisible();
+    await expectAccessible(page);
+  });
+}

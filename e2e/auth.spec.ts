@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { demoAccount, expectAccessible } from './fixtures';
+
+const NAV: Record<'admin' | 'reviewer' | 'auditor', string[]> = {
+  admin: ['Dashboard', 'Snapshots', 'Campaigns', 'My reviews', 'Stale accounts', 'Audit log', 'Settings'],
+  reviewer: ['Dashboard', 'My reviews'],
+  auditor: ['Dashboard', 'Snapshots', 'Campaigns', 'Stale accounts', 'Audit log'],
+};
+
+test('the sign-in page is accessible and offers the three demo accounts', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in/);
+  await expect(page.getByRole('heading', { name: 'Demo accounts' })).toBeVisible();
+  for (const role of ['admin', 'reviewer', 'auditor']) {
+    await expect(page.getByRole('button', { name: `Sign in as ${role}` })).toBeVisible();
+  }
+  await expectAccessible(page);
+});
+
+for (const role of ['admin', 'reviewer', 'auditor'] as const) {
+  test(`${role} signs in through the page and sees only the allowed navigation`, async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: `Sign in as ${role}` }).click();
+    await expect(page.getByRole('heading', { level: 1, name: `Welcome, ${demoAccount(role).name}` })).toBeVisible();
+    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    await expect(links).toHaveText(NAV[role]);
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+}

@@ -1,0 +1,69 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test as base, type APIRequestContext, type Page } from '@playwright/test';
+import { DEMO_ACCOUNTS } from '@/lib/demo/accounts';
+import type { TRole } from '@/db/schema';
+
+export const demoAccount = (role: TRole) => {
+  const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo account for ${role}`);
+  return account;
+};
+
+/**
+ * Sign in without the UI (Auth.js credentials callback with its CSRF token), so specs start
+ * where they matter; e2e/auth.spec.ts covers the real sign-in page.
+ */
+export async function loginAs(request: APIRequestContext, role: TRole): Promise<void> {
+  const { csrfToken } = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const response = await request.post('/api/auth/callback/demo', {
+    form: { email: demoAccount(role).email, csrfToken, callbackUrl: '/' },
+    maxRedirects: 0,
+  });
+  expect(response.status(), 'demo sign-in redirects').toBe(302);
+  expect(response.headers().location ?? '').not.toContain('error');
+}
+
+/** axe-core on the current page: no serious or critical violations. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    blocking.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`),
+    `accessibility violations on ${page.url()}`,
+  ).toEqual([]);
+}
+
+export type TCapturedAction = { id: string; url: string };
+
+/** Record the Next-Action id of the next server action the page calls. */
+export function captureServerAction(page: Page): Promise<TCapturedAction> {
+  return new Promise((resolve) => {
+    const onRequest = (req: import('@playwright/test').Request) => {
+      const id = req.headers()['next-action'];
+      if (req.method() === 'POST' && id) {
+        page.off('request', onRequest);
+        resolve({ id, url: req.url() });
+      }
+    };
+    page.on('request', onRequest);
+  });
+}
+
+/**
+ * Call a server action over plain HTTP as whoever `request` is signed in as — the way an
+ * attacker would, bypassing every button — and return the action's result object.
+ */
+export async function callServerAction(request: APIRequestContext, action: TCapturedAction, args: unknown[]): Promise<{ httpStatus: number; result: unknown }> {
+  const origin = new URL(action.url).origin;
+  const response = await request.post(action.url, {
+    headers: { 'Next-Action': action.id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component', Origin: origin },
+    data: JSON.stringify(args),
+  });
+  const body = await response.text();
+  // The RSC payload is lines of `<id>:<json>`; the action's return value is the line with `ok`.
+  const line = body.split('\n').find((l) => /^[0-9a-f]+:\{.*"ok":/.test(l));
+  return { httpStatus: response.status(), result: line ? JSON.parse(line.slice(line.indexOf(':') + 1)) : null };
+}
+
+export const test = base;
+export { expect };
