@@ -78,3 +78,6 @@ export function addUser(actor: TActor, input: { email: string; name: string | nu
     { behavior: 'immediate' },
   );
 }
+
+/** Everyone who can sign in, by email. */
+export { listAppUsers } from './queries';

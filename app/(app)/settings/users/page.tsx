@@ -3,7 +3,7 @@ import { AddUserForm, RoleSelect } from '@/components/settings/user-roles';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { requirePageRole } from '@/lib/auth/guards';
-import { listAppUsers } from '@/lib/auth/queries';
+import { listAppUsers } from '@/lib/auth/users';
 import { ROLE_DESCRIPTION, ROLES } from '@/lib/auth/roles';
 import { formatDateTime } from '@/lib/format';
 
