@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** ISO-8601 UTC timestamps as text: sortable, readable in exports, unambiguous for auditors. */
 const createdAt = () =>
@@ -57,3 +57,278 @@ export const auditLog = sqliteTable(
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_action_idx').on(t.action), index('audit_log_actor_idx').on(t.actorEmail)],
 );
 export type TAuditRow = typeof auditLog.$inferSelect;
+
+export const SNAPSHOT_STATUSES = ['running', 'complete', 'failed', 'cancelled'] as const;
+export type TSnapshotStatus = (typeof SNAPSHOT_STATUSES)[number];
+export const SNAPSHOT_PHASES = ['starting', 'users', 'groups', 'members', 'finalizing', 'done'] as const;
+export type TSnapshotPhase = (typeof SNAPSHOT_PHASES)[number];
+
+/**
+ * A point-in-time copy of the directory. Rows of a snapshot are written in batches while it is
+ * `running`; every reader filters on `complete`, so a failed or interrupted snapshot is never
+ * visible and its rows are removed when it is marked failed. The partial unique index lets only
+ * one snapshot run at a time, across processes (the UI and `npm run snapshot`).
+ */
+export const snapshots = sqliteTable(
+  'snapshots',
+  {
+    id: integer('id').primaryKey(),
+    status: text('status', { enum: SNAPSHOT_STATUSES }).notNull(),
+    phase: text('phase', { enum: SNAPSHOT_PHASES }).notNull().default('starting'),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    /** Updated while running; a running snapshot whose heartbeat stopped belongs to a dead process. */
+    heartbeatAt: text('heartbeat_at').notNull(),
+    /** The process running it: a running snapshot whose process is gone is failed on recovery. */
+    ownerPid: integer('owner_pid').notNull(),
+    ownerHost: text('owner_host').notNull(),
+    startedById: text('started_by_id'),
+    startedByEmail: text('started_by_email').notNull(),
+    trigger: text('trigger', { enum: ['ui', 'cli', 'schedule', 'reconciliation'] }).notNull(),
+    source: text('source', { enum: ['env', 'saved', 'demo'] }).notNull(),
+    baseUrl: text('base_url').notNull(),
+    usersTotal: integer('users_total'),
+    usersDone: integer('users_done').notNull().default(0),
+    groupsTotal: integer('groups_total'),
+    groupsDone: integer('groups_done').notNull().default(0),
+    membershipsCount: integer('memberships_count').notNull().default(0),
+    orphanMembershipsCount: integer('orphan_memberships_count').notNull().default(0),
+    requests: integer('requests').notNull().default(0),
+    retries: integer('retries').notNull().default(0),
+    throttled: integer('throttled').notNull().default(0),
+    rateLimitWaitMs: integer('rate_limit_wait_ms').notNull().default(0),
+    durationMs: integer('duration_ms'),
+    digest: text('digest'),
+    error: text('error'),
+    cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    index('snapshots_status_idx').on(t.status, t.id),
+    uniqueIndex('snapshots_one_running').on(t.status).where(sql`status = 'running'`),
+  ],
+);
+export type TSnapshot = typeof snapshots.$inferSelect;
+
+/** Every user of a snapshot, with the SCIM fields we get and the raw resource as evidence. */
+export const snapshotUsers = sqliteTable(
+  'snapshot_users',
+  {
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => snapshots.id, { onDelete: 'cascade' }),
+    scimId: text('scim_id').notNull(),
+    userName: text('user_name').notNull(),
+    /** Primary email, lowercased: how reviewers and HR rosters are matched. */
+    email: text('email').notNull(),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    displayName: text('display_name'),
+    title: text('title'),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    department: text('department'),
+    costCenter: text('cost_center'),
+    division: text('division'),
+    organization: text('organization'),
+    managerEmail: text('manager_email'),
+    managerName: text('manager_name'),
+    emailsJson: text('emails_json').notNull(),
+    rawJson: text('raw_json').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.snapshotId, t.scimId] }),
+    index('snapshot_users_email_idx').on(t.snapshotId, t.email),
+    index('snapshot_users_department_idx').on(t.snapshotId, t.department),
+    index('snapshot_users_manager_idx').on(t.snapshotId, t.managerEmail),
+    index('snapshot_users_name_idx').on(t.snapshotId, t.familyName, t.givenName),
+  ],
+);
+export type TSnapshotUser = typeof snapshotUsers.$inferSelect;
+
+export const snapshotGroups = sqliteTable(
+  'snapshot_groups',
+  {
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => snapshots.id, { onDelete: 'cascade' }),
+    scimId: text('scim_id').notNull(),
+    displayName: text('display_name').notNull(),
+    memberCount: integer('member_count').notNull().default(0),
+    rawJson: text('raw_json').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.snapshotId, t.scimId] }), index('snapshot_groups_name_idx').on(t.snapshotId, t.displayName)],
+);
+export type TSnapshotGroup = typeof snapshotGroups.$inferSelect;
+
+/**
+ * Group memberships of a snapshot. `orphan` marks a member id that is not in the snapshot's
+ * user list (kept and flagged, never dropped: it is evidence of an inconsistent directory).
+ */
+export const snapshotMemberships = sqliteTable(
+  'snapshot_memberships',
+  {
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => snapshots.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull(),
+    userId: text('user_id').notNull(),
+    memberDisplay: text('member_display'),
+    orphan: integer('orphan', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.snapshotId, t.groupId, t.userId] }), index('snapshot_memberships_user_idx').on(t.snapshotId, t.userId)],
+);
+export type TSnapshotMembership = typeof snapshotMemberships.$inferSelect;
+
+/** Settings that are not secrets, one JSON value per key (e.g. snapshot retention). */
+export const appSettings = sqliteTable('app_settings', {
+  key: text('key').primaryKey(),
+  valueJson: text('value_json').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+// ─── Review campaigns ────────────────────────────────────────────────────────────────────────
+
+export const CAMPAIGN_STATUSES = ['draft', 'active', 'closed'] as const;
+export type TCampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const REVIEWER_RULES = ['manager', 'group_owner', 'fixed'] as const;
+export type TReviewerRule = (typeof REVIEWER_RULES)[number];
+export const UNDECIDED_ACTIONS = ['report', 'revoke'] as const;
+export type TUndecidedAction = (typeof UNDECIDED_ACTIONS)[number];
+export const ITEM_KINDS = ['account', 'membership'] as const;
+export type TItemKind = (typeof ITEM_KINDS)[number];
+export const DECISIONS = ['certify', 'revoke'] as const;
+export type TDecision = (typeof DECISIONS)[number];
+export const RECOMMENDATIONS = ['certify', 'revoke', 'review'] as const;
+export type TRecommendation = (typeof RECOMMENDATIONS)[number];
+
+/**
+ * A certification of one frozen snapshot. `scopeJson` holds the validated scope (kind, group
+ * ids, department / cost-center / division filters, includeInactive); parameters are fixed at
+ * launch and a closed campaign is read-only (enforced in lib/review and by triggers).
+ */
+export const campaigns = sqliteTable(
+  'campaigns',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    status: text('status', { enum: CAMPAIGN_STATUSES }).notNull().default('draft'),
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => snapshots.id, { onDelete: 'restrict' }),
+    scopeJson: text('scope_json').notNull(),
+    reviewAccounts: integer('review_accounts', { mode: 'boolean' }).notNull(),
+    reviewMemberships: integer('review_memberships', { mode: 'boolean' }).notNull(),
+    reviewerRule: text('reviewer_rule', { enum: REVIEWER_RULES }).notNull(),
+    fixedReviewerEmail: text('fixed_reviewer_email'),
+    fallbackReviewerEmail: text('fallback_reviewer_email').notNull(),
+    dueAt: text('due_at').notNull(),
+    revokeNeedsJustification: integer('revoke_needs_justification', { mode: 'boolean' }).notNull().default(true),
+    certifyFlaggedNeedsComment: integer('certify_flagged_needs_comment', { mode: 'boolean' }).notNull().default(false),
+    undecidedAction: text('undecided_action', { enum: UNDECIDED_ACTIONS }).notNull().default('report'),
+    revokeImmediately: integer('revoke_immediately', { mode: 'boolean' }).notNull().default(false),
+    attestationStatement: text('attestation_statement').notNull(),
+    createdByEmail: text('created_by_email').notNull(),
+    createdAt: createdAt(),
+    launchedAt: text('launched_at'),
+    launchedByEmail: text('launched_by_email'),
+    closedAt: text('closed_at'),
+    closedByEmail: text('closed_by_email'),
+    itemCount: integer('item_count').notNull().default(0),
+  },
+  (t) => [index('campaigns_status_idx').on(t.status), index('campaigns_snapshot_idx').on(t.snapshotId)],
+);
+export type TCampaign = typeof campaigns.$inferSelect;
+
+/** Who owns a group, for the "group owner" reviewer rule; keyed by SCIM group id (stable across snapshots). */
+export const groupOwners = sqliteTable(
+  'group_owners',
+  {
+    groupScimId: text('group_scim_id').notNull(),
+    ownerEmail: text('owner_email').notNull(),
+    groupName: text('group_name').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupScimId, t.ownerEmail] })],
+);
+
+/**
+ * One access to certify. User and group fields are copied from the frozen snapshot so the grid
+ * reads one table. `signals` is a bit set (see lib/review/signals.ts) so filters stay indexed
+ * arithmetic; `version` increments on every change (optimistic concurrency for decisions).
+ */
+export const reviewItems = sqliteTable(
+  'review_items',
+  {
+    id: integer('id').primaryKey(),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ITEM_KINDS }).notNull(),
+    userScimId: text('user_scim_id').notNull(),
+    groupScimId: text('group_scim_id'),
+    userEmail: text('user_email').notNull(),
+    userName: text('user_name').notNull(),
+    userDisplayName: text('user_display_name'),
+    department: text('department'),
+    title: text('title'),
+    userActive: integer('user_active', { mode: 'boolean' }).notNull(),
+    groupName: text('group_name'),
+    reviewerEmail: text('reviewer_email').notNull(),
+    originalReviewerEmail: text('original_reviewer_email').notNull(),
+    /** Why this reviewer: 'manager', 'group_owner', 'fixed', 'fallback_no_reviewer', 'fallback_self_review', 'reassigned'. */
+    reviewerReason: text('reviewer_reason').notNull(),
+    signals: integer('signals').notNull().default(0),
+    recommendation: text('recommendation', { enum: RECOMMENDATIONS }).notNull(),
+    recommendationReason: text('recommendation_reason').notNull(),
+    decision: text('decision', { enum: DECISIONS }),
+    decisionComment: text('decision_comment'),
+    decidedAt: text('decided_at'),
+    decidedByEmail: text('decided_by_email'),
+    /** Set when the close applied the undecided-items rule rather than a person. */
+    decidedByRule: integer('decided_by_rule', { mode: 'boolean' }).notNull().default(false),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('review_items_reviewer_idx').on(t.campaignId, t.reviewerEmail, t.id),
+    index('review_items_decision_idx').on(t.campaignId, t.decision),
+    index('review_items_user_idx').on(t.campaignId, t.userScimId),
+  ],
+);
+export type TReviewItem = typeof reviewItems.$inferSelect;
+
+/** Every decision, undo and reassignment of an item, in order: nothing a reviewer did is lost. */
+export const reviewItemEvents = sqliteTable(
+  'review_item_events',
+  {
+    id: integer('id').primaryKey(),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => reviewItems.id, { onDelete: 'cascade' }),
+    campaignId: integer('campaign_id').notNull(),
+    type: text('type', { enum: ['decision', 'undo', 'reassign', 'close_rule'] }).notNull(),
+    decisionBefore: text('decision_before'),
+    decisionAfter: text('decision_after'),
+    reviewerBefore: text('reviewer_before'),
+    reviewerAfter: text('reviewer_after'),
+    comment: text('comment'),
+    actorEmail: text('actor_email').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('review_item_events_item_idx').on(t.itemId, t.id), index('review_item_events_campaign_idx').on(t.campaignId, t.id)],
+);
+
+/** A reviewer's attestation that their queue is complete; their decisions lock with it. */
+export const reviewerSignoffs = sqliteTable(
+  'reviewer_signoffs',
+  {
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    reviewerEmail: text('reviewer_email').notNull(),
+    statement: text('statement').notNull(),
+    signedAt: text('signed_at').notNull(),
+    itemCount: integer('item_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.reviewerEmail] })],
+);
