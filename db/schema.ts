@@ -174,7 +174,12 @@ export const snapshotMemberships = sqliteTable(
     memberDisplay: text('member_display'),
     orphan: integer('orphan', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [primaryKey({ columns: [t.snapshotId, t.groupId, t.userId] }), index('snapshot_memberships_user_idx').on(t.snapshotId, t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.snapshotId, t.groupId, t.userId] }),
+    index('snapshot_memberships_user_idx').on(t.snapshotId, t.userId),
+    // Orphans are rare: a partial index makes "orphans only" and their counts instant (lib/snapshot).
+    index('snapshot_memberships_orphan_idx').on(t.snapshotId, t.groupId, t.userId).where(sql`orphan = 1`),
+  ],
 );
 export type TSnapshotMembership = typeof snapshotMemberships.$inferSelect;
 
@@ -293,6 +298,12 @@ export const reviewItems = sqliteTable(
     index('review_items_reviewer_idx').on(t.campaignId, t.reviewerEmail, t.id),
     index('review_items_decision_idx').on(t.campaignId, t.decision),
     index('review_items_user_idx').on(t.campaignId, t.userScimId),
+    // Grid and progress (docs/decisions/006-review-campaigns.md): counts per reviewer and decision
+    // without touching rows, and the default sort (by person) read in index order; `decision` at
+    // the end lets the "undecided" filter be evaluated from the index while skipping to a deep page.
+    index('review_items_reviewer_decision_idx').on(t.campaignId, t.reviewerEmail, t.decision),
+    index('review_items_reviewer_sort_user_idx').on(t.campaignId, t.reviewerEmail, t.userDisplayName, t.id, t.decision),
+    index('review_items_sort_user_idx').on(t.campaignId, t.userDisplayName, t.id, t.decision),
   ],
 );
 export type TReviewItem = typeof reviewItems.$inferSelect;

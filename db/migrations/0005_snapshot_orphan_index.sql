@@ -1,0 +1,1 @@
+CREATE INDEX `snapshot_memberships_orphan_idx` ON `snapshot_memberships` (`snapshot_id`,`group_id`,`user_id`) WHERE orphan = 1;

@@ -1,0 +1,3 @@
+CREATE INDEX `review_items_reviewer_decision_idx` ON `review_items` (`campaign_id`,`reviewer_email`,`decision`);--> statement-breakpoint
+CREATE INDEX `review_items_reviewer_sort_user_idx` ON `review_items` (`campaign_id`,`reviewer_email`,`user_display_name`,`id`,`decision`);--> statement-breakpoint
+CREATE INDEX `review_items_sort_user_idx` ON `review_items` (`campaign_id`,`user_display_name`,`id`,`decision`);

@@ -1,0 +1,189 @@
+import type { TCampaignStatus, TDecision, TItemKind, TRecommendation, TReviewerRule, TRole, TUndecidedAction } from '@/db/schema';
+import type { TCampaignScope } from './schemas';
+import type { TSignalKey } from './signals';
+
+/** Result types of lib/review (what pages render). Pure types, importable anywhere. */
+
+export type { TCampaignStatus, TDecision, TItemKind, TRecommendation, TReviewerRule, TUndecidedAction };
+
+/** Why an item went to its reviewer. */
+export type TReviewerReason = 'manager' | 'group_owner' | 'fixed' | 'fallback_no_reviewer' | 'fallback_self_review' | 'reassigned';
+
+export type TCampaignView = {
+  id: number;
+  name: string;
+  status: TCampaignStatus;
+  snapshotId: number;
+  scope: TCampaignScope;
+  reviewAccounts: boolean;
+  reviewMemberships: boolean;
+  reviewerRule: TReviewerRule;
+  fixedReviewerEmail: string | null;
+  fallbackReviewerEmail: string;
+  dueAt: string;
+  revokeNeedsJustification: boolean;
+  certifyFlaggedNeedsComment: boolean;
+  undecidedAction: TUndecidedAction;
+  revokeImmediately: boolean;
+  attestationStatement: string;
+  createdByEmail: string;
+  createdAt: string;
+  launchedAt: string | null;
+  launchedByEmail: string | null;
+  closedAt: string | null;
+  closedByEmail: string | null;
+  itemCount: number;
+};
+
+/** A row of the campaigns list: the campaign and how far its review is. */
+export type TCampaignListRow = TCampaignView & { decided: number; revoked: number };
+
+export type TPage<T> = { rows: T[]; total: number; page: number; pageSize: number };
+
+/** Who is looking: reviewers see only their own items; admins and auditors see every item. */
+export type TViewer = { email: string; role: TRole };
+
+/** One review item as the grid shows it. */
+export type TReviewItemRow = {
+  id: number;
+  campaignId: number;
+  kind: TItemKind;
+  userScimId: string;
+  groupScimId: string | null;
+  userEmail: string;
+  userName: string;
+  userDisplayName: string | null;
+  department: string | null;
+  title: string | null;
+  userActive: boolean;
+  groupName: string | null;
+  reviewerEmail: string;
+  originalReviewerEmail: string;
+  reviewerReason: TReviewerReason;
+  signals: number;
+  signalKeys: TSignalKey[];
+  recommendation: TRecommendation;
+  recommendationReason: string;
+  /** The recommendation is not "certify" (what `certifyFlaggedNeedsComment` refers to). */
+  flagged: boolean;
+  decision: TDecision | null;
+  decisionComment: string | null;
+  decidedAt: string | null;
+  decidedByEmail: string | null;
+  decidedByRule: boolean;
+  version: number;
+};
+
+export type TItemEventType = 'decision' | 'undo' | 'reassign' | 'close_rule';
+
+export type TReviewItemEvent = {
+  id: number;
+  type: TItemEventType;
+  decisionBefore: TDecision | null;
+  decisionAfter: TDecision | null;
+  reviewerBefore: string | null;
+  reviewerAfter: string | null;
+  comment: string | null;
+  actorEmail: string;
+  at: string;
+};
+
+export type TReviewItemDetail = { item: TReviewItemRow; events: TReviewItemEvent[] };
+
+export type TPreviewReviewer = { reviewerEmail: string; items: number; viaFallback: number };
+
+export type TCampaignPreview = {
+  totalItems: number;
+  accountItems: number;
+  membershipItems: number;
+  /** Reviewers by number of items, largest first. */
+  perReviewer: TPreviewReviewer[];
+  /** Items sent to the fallback because the rule picked the item's own user. */
+  selfReviewAvoided: number;
+  /** Items sent to the fallback because the rule found no reviewer (no manager, no group owner…). */
+  unresolved: number;
+  /** Items whose fallback reviewer is their own user: launch refuses until the fallback changes. */
+  selfReviewBlocked: number;
+  recommendations: Record<TRecommendation, number>;
+};
+
+export type TLaunchResult = { campaign: TCampaignView; itemCount: number; accountItems: number; membershipItems: number };
+
+export type TBulkDecideResult = {
+  decision: TDecision;
+  count: number;
+  /** How many of the items had which decision before (undecided = null). */
+  before: { undecided: number; certify: number; revoke: number };
+};
+
+export type TSignOffResult = { campaignId: number; reviewerEmail: string; statement: string; signedAt: string; itemCount: number };
+
+export type TReassignResult = {
+  moved: number;
+  /** Items of the target person themself: never moved (nobody reviews their own access). */
+  refusedSelfReview: number;
+  /** Items already assigned to the target. */
+  unchanged: number;
+  /** Items moved, by previous reviewer. */
+  fromReviewers: Array<{ reviewerEmail: string; items: number }>;
+  /** The target had signed off; their sign-off was withdrawn because their queue grew (audited). */
+  targetSignOffCleared: boolean;
+};
+
+export type TCloseResult = {
+  certified: number;
+  /** Every revoke decision, the close rule's included. */
+  revoked: number;
+  /** Of `revoked`, those the close applied because nobody decided (undecided rule "revoke"). */
+  revokedByRule: number;
+  /** Left undecided (undecided rule "report"). */
+  undecided: number;
+};
+
+/** A revoke decision, as the remediation feature consumes it. */
+export type TRevocation = {
+  itemId: number;
+  campaignId: number;
+  kind: TItemKind;
+  userScimId: string;
+  userEmail: string;
+  groupScimId: string | null;
+  groupName: string | null;
+  decidedAt: string;
+  decidedByEmail: string;
+  decidedByRule: boolean;
+  comment: string | null;
+};
+
+export type TMyCampaign = {
+  campaignId: number;
+  name: string;
+  status: TCampaignStatus;
+  dueAt: string;
+  total: number;
+  decided: number;
+  revoked: number;
+  signedOffAt: string | null;
+  overdue: boolean;
+};
+
+export type TReviewerProgress = {
+  reviewerEmail: string;
+  total: number;
+  decided: number;
+  certified: number;
+  revoked: number;
+  signedOffAt: string | null;
+  /** Not signed off and past the due date (at close, for a closed campaign). */
+  overdue: boolean;
+};
+
+export type TCampaignProgress = {
+  campaignId: number;
+  status: TCampaignStatus;
+  dueAt: string;
+  overall: { total: number; decided: number; certified: number; revoked: number; undecided: number; reviewers: number; signedOff: number };
+  perReviewer: TReviewerProgress[];
+};
+
+export type TGroupOwners = { groupScimId: string; groupName: string; owners: string[]; updatedBy: string; updatedAt: string };
