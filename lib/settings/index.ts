@@ -1,0 +1,138 @@
+import 'server-only';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { appendAudit, type TActor } from '@/lib/audit';
+import { AppError } from '@/lib/errors';
+import { log } from '@/lib/log';
+import { getLatestCompleteSnapshotRow, queryMostCommonEmailDomain } from '@/lib/snapshot/queries';
+import { ZCompanyDomains } from './domains';
+import { deleteSettingRow, getSettingRow, upsertSettingRow } from './queries';
+
+export { emailDomain, isExternalEmail, ZCompanyDomains, ZDomain } from './domains';
+
+/**
+ * Settings that are not secrets (the SCIM token lives in lib/connection), one JSON value per key
+ * in `app_settings`, each key with its zod schema: a value is validated when written and again
+ * when read (a row edited by hand falls back to the default instead of breaking pages).
+ */
+
+export const DEFAULT_SNAPSHOT_RETENTION = 12;
+
+export const ZSnapshotRetention = z.coerce.number().int('a whole number').min(1, 'keep at least 1 snapshot').max(1000, 'at most 1000');
+
+export const SETTING_SCHEMAS = {
+  'company.domains': ZCompanyDomains,
+  'snapshot.retention': ZSnapshotRetention,
+} as const;
+
+export type TSettingKey = keyof typeof SETTING_SCHEMAS;
+export type TSettingValue<K extends TSettingKey> = z.output<(typeof SETTING_SCHEMAS)[K]>;
+export type TSettingInput<K extends TSettingKey> = z.input<(typeof SETTING_SCHEMAS)[K]>;
+
+function invalid(key: string, error: z.ZodError): AppError {
+  const messages = error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+  return new AppError('invalid', `Invalid value for ${key}: ${messages.join('; ')}.`, { [key]: messages });
+}
+
+/** The stored value of a setting, or null when unset (or stored invalid, which is logged). */
+export function getSetting<K extends TSettingKey>(key: K): TSettingValue<K> | null {
+  const row = getSettingRow(key);
+  if (!row) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.valueJson);
+  } catch {
+    log.warn({ key }, 'app setting is not JSON; using the default');
+    return null;
+  }
+  const result = SETTING_SCHEMAS[key].safeParse(parsed);
+  if (!result.success) {
+    log.warn({ key }, 'app setting fails its schema; using the default');
+    return null;
+  }
+  return result.data as TSettingValue<K>;
+}
+
+/** Validate and store a setting; audited as `settings.updated` with the value before and after. */
+export function setSetting<K extends TSettingKey>(actor: TActor, key: K, value: TSettingInput<K>): TSettingValue<K> {
+  const result = SETTING_SCHEMAS[key].safeParse(value);
+  if (!result.success) throw invalid(key, result.error);
+  const next = result.data as TSettingValue<K>;
+  getDb().transaction(
+    (tx) => {
+      const before = getSettingRow(key, tx);
+      upsertSettingRow(tx, { key, valueJson: JSON.stringify(next), updatedBy: actor.email, updatedAt: new Date().toISOString() });
+      appendAudit(
+        {
+          actor,
+          action: 'settings.updated',
+          target: { type: 'setting', id: key },
+          details: { before: before ? (JSON.parse(before.valueJson) as unknown) : null, after: next },
+        },
+        tx,
+      );
+    },
+    { behavior: 'immediate' },
+  );
+  return next;
+}
+
+/** Remove a setting (back to its default); audited. False when it was not set. */
+export function clearSetting(actor: TActor, key: TSettingKey): boolean {
+  return getDb().transaction(
+    (tx) => {
+      const before = getSettingRow(key, tx);
+      if (!before || !deleteSettingRow(tx, key)) return false;
+      appendAudit({ actor, action: 'settings.cleared', target: { type: 'setting', id: key }, details: { before: JSON.parse(before.valueJson) as unknown } }, tx);
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export type TCompanyDomainsInfo = {
+  domains: string[];
+  /** 'setting': configured; 'inferred': most common email domain of the current snapshot; 'none': neither. */
+  source: 'setting' | 'inferred' | 'none';
+};
+
+// A complete snapshot never changes, so its inferred domain is computed once per process.
+const inferredBySnapshot = new Map<number, string | null>();
+
+/** Company domains and where they come from (for the settings page). */
+export function getCompanyDomainsInfo(): TCompanyDomainsInfo {
+  const configured = getSetting('company.domains');
+  if (configured && configured.length > 0) return { domains: configured, source: 'setting' };
+  const current = getLatestCompleteSnapshotRow();
+  if (!current) return { domains: [], source: 'none' };
+  let inferred = inferredBySnapshot.get(current.id);
+  if (inferred === undefined) {
+    inferred = queryMostCommonEmailDomain(current.id);
+    inferredBySnapshot.set(current.id, inferred);
+  }
+  return inferred ? { domains: [inferred], source: 'inferred' } : { domains: [], source: 'none' };
+}
+
+/**
+ * The company's email domains: the `company.domains` setting, or when unset the most common
+ * email domain of the current snapshot. A user whose email domain is not one of these (or a
+ * subdomain of one) is external.
+ */
+export function getCompanyDomains(): string[] {
+  return getCompanyDomainsInfo().domains;
+}
+
+/** Set the company domains (validated: domain names, deduplicated, 1..50); audited. */
+export function setCompanyDomains(actor: TActor, domains: readonly string[]): string[] {
+  return setSetting(actor, 'company.domains', [...domains]);
+}
+
+/** How many complete snapshots retention keeps (default 12). */
+export function getSnapshotRetention(): number {
+  return getSetting('snapshot.retention') ?? DEFAULT_SNAPSHOT_RETENTION;
+}
+
+/** Set how many complete snapshots to keep (1..1000); audited. */
+export function setSnapshotRetention(actor: TActor, keepLast: number): number {
+  return setSetting(actor, 'snapshot.retention', keepLast);
+}
