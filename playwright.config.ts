@@ -50,6 +50,8 @@ export default defineConfig({
       DATABASE_URL: `file:./${E2E_DATA_DIR}/attest.db`,
       SIM_DATABASE_URL: `file:./${E2E_DATA_DIR}/airtable-sim.db`,
       LOG_LEVEL: 'warn',
+      // Slow enough that a demo snapshot (~70 requests) runs for several seconds and its progress can be watched.
+      SCIM_RATE_LIMIT: '10',
     },
   },
 });

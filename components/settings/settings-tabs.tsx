@@ -10,6 +10,7 @@ export function SettingsTabs() {
       label="Settings sections"
       items={[
         { href: '/settings', label: 'Connection', active: pathname === '/settings' },
+        { href: '/settings/directory', label: 'Directory', active: pathname === '/settings/directory' },
         { href: '/settings/users', label: 'Users & roles', active: pathname === '/settings/users' },
       ]}
     />

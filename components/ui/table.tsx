@@ -33,7 +33,8 @@ export function Table({ label, maxHeight = '70vh', containerClassName, className
       style={style}
       className={cn('overflow-auto rounded-card border border-line bg-surface', containerClassName)}
     >
-      <table className={cn('w-full border-separate border-spacing-0 text-left text-sm', className)} {...props}>
+      {/* The table carries the same name as its scroll region, so both are findable by it. */}
+      <table aria-label={label} className={cn('w-full border-separate border-spacing-0 text-left text-sm', className)} {...props}>
         {children}
       </table>
     </div>

@@ -11,6 +11,7 @@ import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/tab
 import { listAuditActions, listAuditPage, verifyAuditLog } from '@/lib/audit';
 import { requirePageRole } from '@/lib/auth/guards';
 import { formatCount, formatDateTime } from '@/lib/format';
+import { queryPage, queryText } from '@/lib/url';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -18,12 +19,12 @@ const PAGE_SIZE = 50;
 
 // Bad query values fall back to "no filter" rather than an error page: these come from URLs people edit.
 const ZAuditQuery = z.object({
-  actor: z.string().trim().max(320).optional().catch(undefined),
-  action: z.string().trim().max(100).optional().catch(undefined),
-  target: z.string().trim().max(200).optional().catch(undefined),
+  actor: queryText(320),
+  action: queryText(100),
+  target: queryText(200),
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  page: queryPage,
 });
 
 type TProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -32,9 +33,9 @@ export default async function AuditLogPage({ searchParams }: TProps) {
   await requirePageRole('admin', 'auditor');
   const query = ZAuditQuery.parse(await searchParams);
   const filter = {
-    actor: query.actor || undefined,
-    action: query.action || undefined,
-    target: query.target || undefined,
+    actor: query.actor,
+    action: query.action,
+    target: query.target,
     from: query.from ? `${query.from}T00:00:00.000Z` : undefined,
     to: query.to ? `${query.to}T23:59:59.999Z` : undefined,
   };

@@ -7,6 +7,7 @@ import { addUser, setUserRole } from '@/lib/auth/users';
 import { ROLES } from '@/lib/auth/roles';
 import { clearConnection, saveConnection, testConnection } from '@/lib/connection';
 import { ZConnectionInput, ZScimBaseUrl, ZScimToken } from '@/lib/connection/validation';
+import { setCompanyDomains, setSnapshotRetention } from '@/lib/settings';
 
 const admin = { roles: ['admin' as const] };
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
@@ -53,3 +54,24 @@ export const addUserAction = defineAction(
     return { id: created.id, email: created.email };
   },
 );
+
+export const saveCompanyDomainsAction = defineAction(
+  z.object({
+    domains: z
+      .string()
+      .max(5_000, 'Too long (5,000 characters at most).')
+      .transform((text) => text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase()).filter(Boolean)),
+  }),
+  admin,
+  (input, { user }) => {
+    const domains = setCompanyDomains(actorOf(user), input.domains);
+    revalidatePath('/settings/directory');
+    return { domains };
+  },
+);
+
+export const saveSnapshotRetentionAction = defineAction(z.object({ keepLast: z.string() }), admin, (input, { user }) => {
+  const keepLast = setSnapshotRetention(actorOf(user), Number(input.keepLast));
+  revalidatePath('/settings/directory');
+  return { keepLast };
+});
