@@ -28,8 +28,13 @@ export function openDatabase(path: string): TOpened {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // A large snapshot grows the WAL to hundreds of MB; truncate it back after checkpoints.
+  sqlite.pragma('journal_size_limit = 67108864');
   const db = drizzle(sqlite, { schema }) as TDb;
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // Planner statistics for tables that changed a lot (sampled, bounded: SQLite's recommended call at open).
+  sqlite.pragma('analysis_limit = 1000');
+  sqlite.pragma('optimize = 0x10002');
   return { db, sqlite, path };
 }
 
