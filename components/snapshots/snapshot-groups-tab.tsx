@@ -1,12 +1,11 @@
 import Link from 'next/link';
-import { buttonClasses } from '@/components/ui/button';
-import { Field, Input } from '@/components/ui/input';
 import { Pagination } from '@/components/ui/pagination';
 import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { formatCount } from '@/lib/format';
 import { listSnapshotGroups } from '@/lib/snapshot';
 import type { TGroupSort } from '@/lib/snapshot/types';
 import { hrefWith, nextSort } from '@/lib/url';
+import { SearchForm } from './search-form';
 import type { TSnapshotTabQuery } from './snapshot-query';
 
 const PAGE_SIZE = 50;
@@ -29,15 +28,7 @@ export function SnapshotGroupsTab({ snapshotId, query, current }: TProps) {
 
   return (
     <div className="space-y-4">
-      <form method="get" action={base} className="flex flex-wrap items-end gap-4 rounded-card border border-line bg-surface p-4" aria-label="Search groups">
-        <input type="hidden" name="tab" value="groups" />
-        <Field label="Search groups" className="min-w-64">
-          <Input name="q" type="search" defaultValue={query.q ?? ''} placeholder="Group name…" />
-        </Field>
-        <button type="submit" className={buttonClasses('primary', 'md')}>
-          Search
-        </button>
-      </form>
+      <SearchForm action={base} label="Search groups" defaultValue={query.q} placeholder="Group name…" hidden={{ tab: 'groups' }} />
       <Table label="Groups in this snapshot">
         <THead>
           <TR>

@@ -133,24 +133,8 @@ export default async function SnapshotDiffPage({ searchParams }: TProps) {
       <Card>
         <CardBody>
           <form method="get" action="/snapshots/diff" className="flex flex-wrap items-end gap-4" aria-label="Choose snapshots">
-            <Field label="From (older)">
-              <Select name="from" defaultValue={from ? String(from) : ''}>
-                {complete.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    #{s.id} · {formatDateTime(s.startedAt)}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field label="To (newer)">
-              <Select name="to" defaultValue={to ? String(to) : ''}>
-                {complete.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    #{s.id} · {formatDateTime(s.startedAt)}
-                  </option>
-                ))}
-              </Select>
-            </Field>
+            <SnapshotSelect label="From (older)" name="from" value={from} snapshots={complete} />
+            <SnapshotSelect label="To (newer)" name="to" value={to} snapshots={complete} />
             <button type="submit" className={buttonClasses('primary', 'md')}>
               Compare
             </button>
@@ -170,4 +154,18 @@ function loadDiff(from: number, to: number, kind: TDiffKind | undefined, page: n
     if (error instanceof AppError) return { error: error.message };
     throw error;
   }
+}
+
+function SnapshotSelect({ label, name, value, snapshots }: { label: string; name: string; value: number | undefined; snapshots: Array<{ id: number; startedAt: string }> }) {
+  return (
+    <Field label={label}>
+      <Select name={name} defaultValue={value ? String(value) : ''}>
+        {snapshots.map((s) => (
+          <option key={s.id} value={s.id}>
+            #{s.id} · {formatDateTime(s.startedAt)}
+          </option>
+        ))}
+      </Select>
+    </Field>
+  );
 }

@@ -2,10 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { loadCompleteSnapshot } from '@/components/snapshots/load-snapshot';
+import { SearchForm } from '@/components/snapshots/search-form';
 import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
-import { buttonClasses } from '@/components/ui/button';
-import { Field, Input } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/table';
@@ -39,14 +38,7 @@ export default async function SnapshotGroupPage({ params, searchParams }: TProps
         breadcrumbs={[{ label: 'Snapshots', href: '/snapshots' }, { label: `#${snapshotId}`, href: `${base}?tab=groups` }, { label: group.displayName }]}
         description={`${formatCount(group.memberCount)} members in snapshot #${snapshotId}${group.orphanMembers ? `, ${formatCount(group.orphanMembers)} of them not in the user list` : ''} · SCIM id ${group.scimId}`}
       />
-      <form method="get" action={here} className="flex flex-wrap items-end gap-4 rounded-card border border-line bg-surface p-4" aria-label="Search members">
-        <Field label="Search members" className="min-w-64">
-          <Input name="q" type="search" defaultValue={query.q ?? ''} placeholder="Name or email…" />
-        </Field>
-        <button type="submit" className={buttonClasses('primary', 'md')}>
-          Search
-        </button>
-      </form>
+      <SearchForm action={here} label="Search members" defaultValue={query.q} placeholder="Name or email…" />
       <Table label={`Members of ${group.displayName}`}>
         <THead>
           <TR>
