@@ -37,6 +37,11 @@ export default async function SnapshotGroupPage({ params, searchParams }: TProps
         title={group.displayName}
         breadcrumbs={[{ label: 'Snapshots', href: '/snapshots' }, { label: `#${snapshotId}`, href: `${base}?tab=groups` }, { label: group.displayName }]}
         description={`${formatCount(group.memberCount)} members in snapshot #${snapshotId}${group.orphanMembers ? `, ${formatCount(group.orphanMembers)} of them not in the user list` : ''} · SCIM id ${group.scimId}`}
+        actions={
+          <Link href={hrefWith(base, {}, { group: group.scimId })} className="text-sm text-accent-ink underline">
+            Filter the users tab by this group
+          </Link>
+        }
       />
       <SearchForm action={here} label="Search members" defaultValue={query.q} placeholder="Name or email…" />
       <Table label={`Members of ${group.displayName}`}>
