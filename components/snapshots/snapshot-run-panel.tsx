@@ -137,19 +137,19 @@ export function SnapshotRunPanel({ initial, canRun }: { initial: TSnapshotStatus
         <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
           <div>
             <dt className="text-ink-muted">Memberships</dt>
-            <dd className="numeric font-medium">{numbers.format(running.membershipsCount)}</dd>
+            <dd className="font-medium tabular-nums">{numbers.format(running.membershipsCount)}</dd>
           </div>
           <div>
             <dt className="text-ink-muted">SCIM requests</dt>
-            <dd className="numeric font-medium">{numbers.format(running.requests)}</dd>
+            <dd className="font-medium tabular-nums">{numbers.format(running.requests)}</dd>
           </div>
           <div>
             <dt className="text-ink-muted">Rate-limited (429)</dt>
-            <dd className="numeric font-medium">{numbers.format(running.throttled)}</dd>
+            <dd className="font-medium tabular-nums">{numbers.format(running.throttled)}</dd>
           </div>
           <div>
             <dt className="text-ink-muted">Waiting for rate limit</dt>
-            <dd className="numeric font-medium">{waitSeconds} s</dd>
+            <dd className="font-medium tabular-nums">{waitSeconds} s</dd>
           </div>
         </dl>
       </CardBody>
