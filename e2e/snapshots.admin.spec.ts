@@ -46,6 +46,9 @@ test('an admin takes a snapshot, watches it finish, browses and searches it, and
   const csv = readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
   expect(csv[0]).toContain('email');
   expect(csv).toHaveLength(1001);
+
+  await page.goto('/');
+  await expect(page.getByText(/Last complete snapshot: #\d+ of .*1,000 users/)).toBeVisible();
 });
 
 test('a running snapshot shows in every tab, a second start is refused, and cancel leaves nothing', async ({ page }) => {

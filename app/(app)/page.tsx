@@ -5,6 +5,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requirePageRole } from '@/lib/auth/guards';
 import { navFor, ROLE_DESCRIPTION, ROLE_LABEL } from '@/lib/auth/roles';
 import { getConnectionSummary } from '@/lib/connection';
+import { formatCount, formatDateTime } from '@/lib/format';
+import { getCurrentSnapshot } from '@/lib/snapshot';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -21,6 +23,7 @@ export default async function DashboardPage() {
   const user = await requirePageRole();
   const connection = getConnectionSummary();
   const sections = navFor(user.role).filter((item) => item.href !== '/');
+  const snapshot = user.role === 'reviewer' ? null : getCurrentSnapshot();
   return (
     <div className="space-y-6">
       <PageHeader title={`Welcome, ${user.name ?? user.email}`} description={`${ROLE_LABEL[user.role]}: ${ROLE_DESCRIPTION[user.role].toLowerCase()}.`} />
@@ -32,6 +35,27 @@ export default async function DashboardPage() {
               ? 'Demo mode: Attest reads the built-in Airtable simulator (about 1,000 users in 60 groups).'
               : `Connected to ${connection.baseUrl} with a token ending in …${connection.tokenLast4}.`}
           </p>
+          {user.role !== 'reviewer' ? (
+            <p className="mt-2 text-sm">
+              {snapshot ? (
+                <>
+                  Last complete snapshot:{' '}
+                  <Link href={`/snapshots/${snapshot.id}`} className="text-accent-ink underline">
+                    #{snapshot.id}
+                  </Link>{' '}
+                  of {formatDateTime(snapshot.startedAt)}, {formatCount(snapshot.usersDone)} users, {formatCount(snapshot.groupsDone)} groups, {formatCount(snapshot.membershipsCount)} memberships.
+                </>
+              ) : (
+                <>
+                  No snapshot yet.{' '}
+                  <Link href="/snapshots" className="text-accent-ink underline">
+                    Take the first one
+                  </Link>
+                  .
+                </>
+              )}
+            </p>
+          ) : null}
         </CardBody>
       </Card>
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
