@@ -12,6 +12,8 @@ const PAGES: Array<{ role: 'admin' | 'reviewer' | 'auditor'; path: string }> = [
   { role: 'admin', path: '/snapshots/diff' },
   { role: 'auditor', path: '/snapshots' },
   { role: 'admin', path: '/campaigns' },
+  { role: 'admin', path: '/campaigns/new' },
+  { role: 'auditor', path: '/campaigns' },
   { role: 'admin', path: '/stale' },
   { role: 'reviewer', path: '/reviews' },
   { role: 'reviewer', path: '/' },

@@ -13,9 +13,9 @@ test('an admin takes a snapshot, watches it finish, browses and searches it, and
   await expect(page.getByRole('progressbar', { name: 'Users' })).toBeVisible();
   await expectAccessible(page);
 
-  // Progress lives in the database: a reload shows the same run.
+  // Progress lives in the database: a reload shows the same run (it lasts several seconds at 10 requests/s).
   await page.reload();
-  await expect(running.or(page.getByRole('link', { name: '1', exact: true }))).toBeVisible();
+  await expect(running).toBeVisible();
 
   // The demo directory at the e2e server's 10 requests/s takes several seconds.
   await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible({ timeout: 45_000 });

@@ -9,6 +9,11 @@ import type { TActionResult } from '@/lib/actions/result';
 type TFormState = { pending: boolean; fieldErrors: Record<string, string[]> };
 const FormStateContext = createContext<TFormState>({ pending: false, fieldErrors: {} });
 
+/** Every field error of the surrounding ActionForm, keyed by field name (for groups of fields). */
+export function useFieldErrors(): Record<string, string[]> {
+  return useContext(FormStateContext).fieldErrors;
+}
+
 /** The first error message for a field of the surrounding ActionForm, if any. */
 export function useFieldError(name: string): string | undefined {
   return useContext(FormStateContext).fieldErrors[name]?.[0];
