@@ -1,20 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, loginAs } from './fixtures';
-
-const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
-
-/** The wizard: all active users, accounts only, manager rule, the given fallback and due date. */
-async function fillCampaign(page: Page, { name, dueAt, fallback }: { name: string; dueAt: string; fallback: string }) {
-  const form = page.getByRole('form', { name: 'New campaign' });
-  await form.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
-  await form.locator('input[name="dueAt"]').fill(dueAt);
-  await form.getByRole('radio', { name: 'All users' }).check();
-  await form.getByRole('checkbox', { name: 'Accounts' }).check();
-  await form.getByRole('radio', { name: "The user's manager" }).check();
-  await form.getByRole('textbox', { name: 'Fallback reviewer email' }).fill(fallback);
-  await form.getByRole('button', { name: 'Save draft' }).click();
-  return form;
-}
+import { expect, test } from '@playwright/test';
+import { expectAccessible, fillCampaign, inDays, loginAs } from './fixtures';
 
 test('an admin creates a campaign (refused with a past due date), previews it, launches it and sees its progress', async ({ page }) => {
   test.setTimeout(150_000);
