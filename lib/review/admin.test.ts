@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { listAuditPage } from '@/lib/audit';
-import { AppError } from '@/lib/errors';
 import { useTempDatabase } from '@/tests/helpers/temp-database';
 import {
   bulkDecide,
@@ -20,17 +19,7 @@ import {
   type TCampaignInput,
   type TReviewItemRow,
 } from './index';
-import { actor, ADMIN, allItems, campaignInput, inDays, seededStore, snapshotFromStore } from './testing';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
+import { actor, ADMIN, allItems, campaignInput, inDays, seededStore, snapshotFromStore, thrown } from './testing';
 
 describe('admin operations', () => {
   useTempDatabase();

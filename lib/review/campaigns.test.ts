@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listAuditPage } from '@/lib/audit';
-import { AppError } from '@/lib/errors';
 import { useTempDatabase } from '@/tests/helpers/temp-database';
 import {
   createCampaignDraft,
@@ -14,17 +13,7 @@ import {
   type TCampaignInput,
 } from './index';
 import { countCampaignRows } from './queries';
-import { ADMIN, campaignInput, inDays, seededStore, snapshotFromStore } from './testing';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
+import { ADMIN, campaignInput, inDays, seededStore, snapshotFromStore, thrown } from './testing';
 
 describe('campaign drafts', () => {
   useTempDatabase();

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { listAuditPage } from '@/lib/audit';
-import { AppError } from '@/lib/errors';
 import { useTempDatabase } from '@/tests/helpers/temp-database';
 import {
   bulkDecide,
@@ -17,17 +16,7 @@ import {
   type TReviewItemRow,
 } from './index';
 import { countItemEvents } from './queries';
-import { actor, ADMIN, allItems, campaignInput, seededStore, snapshotFromStore } from './testing';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
+import { actor, ADMIN, allItems, campaignInput, seededStore, snapshotFromStore, thrown } from './testing';
 
 const auditCount = (): number => listAuditPage({}, 1, 1).total;
 

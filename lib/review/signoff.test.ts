@@ -1,20 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listAuditPage } from '@/lib/audit';
-import { AppError } from '@/lib/errors';
 import { useTempDatabase } from '@/tests/helpers/temp-database';
 import { bulkDecide, createCampaignDraft, decideItem, DEFAULT_ATTESTATION_STATEMENT, launchCampaign, listMyCampaigns, signOff, undoDecision, type TReviewItemRow } from './index';
 import { countItemEvents } from './queries';
-import { actor, ADMIN, allItems, campaignInput, seededStore, snapshotFromStore } from './testing';
-
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AppError) return e;
-    throw e;
-  }
-  throw new Error('expected an AppError');
-}
+import { actor, ADMIN, allItems, campaignInput, seededStore, snapshotFromStore, thrown } from './testing';
 
 describe('sign-off', () => {
   useTempDatabase();

@@ -1,6 +1,7 @@
 import { openSimStore, seedEnterprise, type SimStore, type SimUserInput } from '@/lib/airtable-sim';
 import type { TSnapshotStatus } from '@/db/schema';
 import type { TActor } from '@/lib/audit';
+import { AppError } from '@/lib/errors';
 import { insertSnapshotFixture, type TFixtureUser } from './queries';
 import { listReviewItems } from './read';
 import type { TCampaignInput, TItemListQuery } from './schemas';
@@ -88,4 +89,15 @@ export function allItems(campaignId: number, filter: Omit<TItemListQuery, 'page'
     out.push(...rows);
     if (out.length >= total || rows.length === 0) return out;
   }
+}
+
+/** Run `fn`, which must throw an AppError, and return it (tests then assert its code and message). */
+export function thrown(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError');
 }
