@@ -15,6 +15,7 @@ import {
   renderGroup,
   renderList,
   renderUser,
+  type JsonObject,
   type ScimErrorType,
 } from './resources';
 import { SimConflictError, SimUnknownUserError, openSimStore, type SimStore, type SimUserFields } from './store';
@@ -202,23 +203,38 @@ export function createSimulator(opts: SimOptions): Simulator {
     };
   };
 
+  /**
+   * GET /Users and GET /Groups: 1-based paging, the single `eq` filter Airtable supports on each,
+   * and the ignore-startIndex fault.
+   */
+  const listOutcome = <T>(
+    url: URL,
+    attribute: string,
+    schema: string,
+    findOne: (value: string) => T | null | undefined,
+    listPage: (startIndex: number, count: number) => { total: number; items: T[] },
+    render: (item: T) => JsonObject,
+  ): Outcome => {
+    const { startIndex, count } = pageParams(url);
+    const effectiveStart = faults.config.ignoreStartIndex ? 1 : startIndex;
+    const filterText = url.searchParams.get('filter');
+    if (filterText !== null) {
+      const filter = parseEqFilter(filterText);
+      if (!filter || !isAttribute(filter.attribute, attribute, schema)) {
+        throw badRequest('invalidFilter', `only filter=${attribute} eq "<value>" is supported`);
+      }
+      const found = findOne(filter.value);
+      const all = found ? [render(found)] : [];
+      return { status: 200, body: renderList(all.length, effectiveStart, all.slice(effectiveStart - 1, effectiveStart - 1 + count)) };
+    }
+    const page = listPage(effectiveStart, count);
+    return { status: 200, body: renderList(page.total, effectiveStart, page.items.map(render)) };
+  };
+
   const users = (method: string, id: string | undefined, url: URL, body: () => unknown): Outcome => {
     if (id === undefined) {
       if (method === 'GET') {
-        const { startIndex, count } = pageParams(url);
-        const effectiveStart = faults.config.ignoreStartIndex ? 1 : startIndex;
-        const filterText = url.searchParams.get('filter');
-        if (filterText !== null) {
-          const filter = parseEqFilter(filterText);
-          if (!filter || !isAttribute(filter.attribute, 'userName', SCHEMA_USER)) {
-            throw badRequest('invalidFilter', 'only filter=userName eq "<value>" is supported');
-          }
-          const user = store.getUserByUserName(filter.value);
-          const all = user ? [renderUser(user, basePath)] : [];
-          return { status: 200, body: renderList(all.length, effectiveStart, all.slice(effectiveStart - 1, effectiveStart - 1 + count)) };
-        }
-        const page = store.listUsers(effectiveStart, count);
-        return { status: 200, body: renderList(page.total, effectiveStart, page.items.map((u) => renderUser(u, basePath))) };
+        return listOutcome(url, 'userName', SCHEMA_USER, (v) => store.getUserByUserName(v), (start, count) => store.listUsers(start, count), (u) => renderUser(u, basePath));
       }
       if (method === 'POST') {
         // Airtable "Create user": "On creation, the user will always be marked active".
@@ -266,21 +282,8 @@ export function createSimulator(opts: SimOptions): Simulator {
   const groups = (method: string, id: string | undefined, url: URL, body: () => unknown): Outcome => {
     if (id === undefined) {
       if (method === 'GET') {
-        const { startIndex, count } = pageParams(url);
-        const effectiveStart = faults.config.ignoreStartIndex ? 1 : startIndex;
-        const filterText = url.searchParams.get('filter');
-        if (filterText !== null) {
-          const filter = parseEqFilter(filterText);
-          if (!filter || !isAttribute(filter.attribute, 'displayName', SCHEMA_GROUP)) {
-            throw badRequest('invalidFilter', 'only filter=displayName eq "<value>" is supported');
-          }
-          const group = store.getGroupByDisplayName(filter.value);
-          const all = group ? [renderGroup(group, basePath)] : [];
-          return { status: 200, body: renderList(all.length, effectiveStart, all.slice(effectiveStart - 1, effectiveStart - 1 + count)) };
-        }
         // Airtable lists groups without members (DESIGN.md); members come from GET /Groups/{id}.
-        const page = store.listGroups(effectiveStart, count);
-        return { status: 200, body: renderList(page.total, effectiveStart, page.items.map((g) => renderGroup(g, basePath))) };
+        return listOutcome(url, 'displayName', SCHEMA_GROUP, (v) => store.getGroupByDisplayName(v), (start, count) => store.listGroups(start, count), (g) => renderGroup(g, basePath));
       }
       if (method === 'POST') {
         const parsed = parseWith(ZGroupBody, requireSchema(body(), SCHEMA_GROUP));
