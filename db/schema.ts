@@ -343,3 +343,171 @@ export const reviewerSignoffs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.reviewerEmail] })],
 );
+
+// ─── Remediation ─────────────────────────────────────────────────────────────────────────────
+
+export const REMEDIATION_KINDS = ['deactivate_user', 'remove_membership'] as const;
+export type TRemediationKind = (typeof REMEDIATION_KINDS)[number];
+export const REMEDIATION_STATUSES = ['pending', 'in_flight', 'applied', 'verified', 'failed'] as const;
+export type TRemediationStatus = (typeof REMEDIATION_STATUSES)[number];
+export const REMEDIATION_SOURCES = ['campaign', 'stale'] as const;
+export type TRemediationSource = (typeof REMEDIATION_SOURCES)[number];
+
+/**
+ * The remediation outbox: one row per access to remove in Airtable. The exact SCIM request is
+ * fixed when the row is written (`idempotencyKey` makes enqueueing repeatable), so a retry or a
+ * resumed worker can only ever send that same request. The server's answers are kept as evidence.
+ */
+export const remediationActions = sqliteTable(
+  'remediation_actions',
+  {
+    id: integer('id').primaryKey(),
+    /** `campaign:<id>:item:<id>` or `stale:<batch>:user:<scimId>`: one row per revoke, ever. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    source: text('source', { enum: REMEDIATION_SOURCES }).notNull(),
+    campaignId: integer('campaign_id').references(() => campaigns.id, { onDelete: 'restrict' }),
+    itemId: integer('item_id').references(() => reviewItems.id, { onDelete: 'restrict' }),
+    kind: text('kind', { enum: REMEDIATION_KINDS }).notNull(),
+    userScimId: text('user_scim_id').notNull(),
+    groupScimId: text('group_scim_id'),
+    userEmail: text('user_email').notNull(),
+    groupName: text('group_name'),
+    /** Why: the reviewer's justification, the close rule, or the stale-account justification. */
+    reason: text('reason').notNull(),
+    requestMethod: text('request_method').notNull(),
+    requestPath: text('request_path').notNull(),
+    requestBody: text('request_body').notNull(),
+    status: text('status', { enum: REMEDIATION_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at'),
+    lastError: text('last_error'),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    /** What the verifying GET found, in words ("user inactive", "already inactive", "user deleted"). */
+    verifyNote: text('verify_note'),
+    requestedByEmail: text('requested_by_email').notNull(),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+    startedAt: text('started_at'),
+    appliedAt: text('applied_at'),
+    verifiedAt: text('verified_at'),
+  },
+  (t) => [
+    uniqueIndex('remediation_actions_key_unique').on(t.idempotencyKey),
+    index('remediation_actions_status_idx').on(t.status, t.nextAttemptAt, t.id),
+    index('remediation_actions_campaign_idx').on(t.campaignId, t.status, t.id),
+    index('remediation_actions_item_idx').on(t.itemId),
+    index('remediation_actions_target_idx').on(t.userScimId, t.groupScimId),
+  ],
+);
+export type TRemediationAction = typeof remediationActions.$inferSelect;
+
+export const REMEDIATION_RUN_STATUSES = ['running', 'finished', 'interrupted'] as const;
+export type TRemediationRunStatus = (typeof REMEDIATION_RUN_STATUSES)[number];
+
+/** One drain of the outbox by a worker. At most one runs at a time (the token's rate limit is shared). */
+export const remediationRuns = sqliteTable(
+  'remediation_runs',
+  {
+    id: integer('id').primaryKey(),
+    /** The campaign the run was started for; null for "everything pending". */
+    campaignId: integer('campaign_id').references(() => campaigns.id, { onDelete: 'restrict' }),
+    status: text('status', { enum: REMEDIATION_RUN_STATUSES }).notNull().default('running'),
+    startedByEmail: text('started_by_email').notNull(),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    ownerPid: integer('owner_pid'),
+    ownerHost: text('owner_host'),
+    heartbeatAt: text('heartbeat_at'),
+    summaryJson: text('summary_json'),
+  },
+  (t) => [
+    index('remediation_runs_campaign_idx').on(t.campaignId, t.id),
+    uniqueIndex('remediation_runs_one_running').on(t.status).where(sql`status = 'running'`),
+  ],
+);
+export type TRemediationRun = typeof remediationRuns.$inferSelect;
+
+/**
+ * After remediation, a fresh snapshot is compared with the campaign's decisions: every revoked
+ * access must be gone and nothing else must have changed unexpectedly.
+ */
+export const campaignReconciliations = sqliteTable(
+  'campaign_reconciliations',
+  {
+    id: integer('id').primaryKey(),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'restrict' }),
+    snapshotId: integer('snapshot_id')
+      .notNull()
+      .references(() => snapshots.id, { onDelete: 'restrict' }),
+    requestedByEmail: text('requested_by_email').notNull(),
+    createdAt: createdAt(),
+    /** Counts and findings (JSON); null until the snapshot completed and the check ran. */
+    resultJson: text('result_json'),
+    checkedAt: text('checked_at'),
+  },
+  (t) => [index('campaign_reconciliations_campaign_idx').on(t.campaignId, t.id)],
+);
+export type TCampaignReconciliation = typeof campaignReconciliations.$inferSelect;
+
+// ─── HR roster and activity imports ─────────────────────────────────────────────────────────
+
+export const IMPORT_KINDS = ['hr', 'activity'] as const;
+export type TImportKind = (typeof IMPORT_KINDS)[number];
+export const EMPLOYMENT_STATUSES = ['active', 'terminated', 'leave'] as const;
+export type TEmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
+
+/** One uploaded file, kept as evidence of what the stale rules were based on. The newest of a kind is current. */
+export const directoryImports = sqliteTable(
+  'directory_imports',
+  {
+    id: integer('id').primaryKey(),
+    kind: text('kind', { enum: IMPORT_KINDS }).notNull(),
+    fileName: text('file_name').notNull(),
+    sha256: text('sha256').notNull(),
+    byteCount: integer('byte_count').notNull(),
+    rowCount: integer('row_count').notNull(),
+    /** Header in the file → field it was mapped to. */
+    columnMapJson: text('column_map_json').notNull(),
+    uploadedByEmail: text('uploaded_by_email').notNull(),
+    uploadedAt: text('uploaded_at').notNull(),
+  },
+  (t) => [index('directory_imports_kind_idx').on(t.kind, t.id)],
+);
+export type TDirectoryImport = typeof directoryImports.$inferSelect;
+
+/** The HR roster of one import, one row per (lowercased) email. */
+export const hrRecords = sqliteTable(
+  'hr_records',
+  {
+    importId: integer('import_id')
+      .notNull()
+      .references(() => directoryImports.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    employmentStatus: text('employment_status', { enum: EMPLOYMENT_STATUSES }).notNull(),
+    terminationDate: text('termination_date'),
+    department: text('department'),
+    costCenter: text('cost_center'),
+    division: text('division'),
+    managerEmail: text('manager_email'),
+    name: text('name'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.email] })],
+);
+export type THrRecord = typeof hrRecords.$inferSelect;
+
+/** Last activity per (lowercased) email from one import (Airtable admin export, SSO sign-in report…). */
+export const activityRecords = sqliteTable(
+  'activity_records',
+  {
+    importId: integer('import_id')
+      .notNull()
+      .references(() => directoryImports.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    lastActiveAt: text('last_active_at'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.email] })],
+);
+export type TActivityRecord = typeof activityRecords.$inferSelect;
