@@ -5,8 +5,8 @@
  * - review/launch: launchCampaign of ~100k items (20k users + ~80k memberships, with a previous
  *   closed campaign so every signal join runs) ÷ a raw prepared INSERT of the same rows in one
  *   transaction.
- * - review/page: one grid page (100 rows, filter + sort, 80% deep) on a 50k-item queue ÷ the
- *   same on a 500-item queue.
+ * - review/page: one grid page (100 rows, filter + sort, after the cursor at 80% depth, as the
+ *   grid requests while scrolling) on a 50k-item queue ÷ the same on a 500-item queue.
  * - review/bulk: bulkDecide of 10k items ÷ a raw UPDATE of the same rows.
  *
  * Each figure is the median of several alternating rounds.
@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDb, getDb } from '@/db/client';
 import { resetEnvForTests } from '@/lib/env';
-import { bulkDecide, closeCampaign, createCampaignDraft, launchCampaign, listReviewItems, type TItemListQuery, type TViewer } from '@/lib/review';
+import { bulkDecide, closeCampaign, createCampaignDraft, launchCampaign, listReviewItems, listReviewItemsAfter, type TItemListQuery, type TViewer } from '@/lib/review';
 import { ADMIN, actor, campaignInput, seededStore, snapshotFromStore } from '@/lib/review/testing';
 import { printFigure } from './report';
 
@@ -143,14 +143,25 @@ function benchPage(dir: string): void {
   });
 
   const viewer: TViewer = { email: REVIEWER, role: 'reviewer' };
-  const measure = (campaignId: number, filter: Partial<TItemListQuery>, v: TViewer): { ms: number; total: number } => {
+  const sample = (fn: () => unknown): number => {
+    for (let i = 0; i < 5; i++) fn();
+    const samples: number[] = [];
+    for (let i = 0; i < 40; i++) samples.push(time(() => void fn()));
+    return median(samples);
+  };
+  /** The grid scrolling at 80% depth: the page after the cursor of the row there. And the counted first page. */
+  const measure = (campaignId: number, filter: Partial<TItemListQuery>, v: TViewer) => {
     const first = listReviewItems(campaignId, v, { ...filter, page: 1, pageSize: 100 });
     const deepPage = Math.max(1, Math.floor((Math.ceil(first.total / 100) * 8) / 10));
-    const query = { ...filter, page: deepPage, pageSize: 100 };
-    for (let i = 0; i < 5; i++) listReviewItems(campaignId, v, query);
-    const samples: number[] = [];
-    for (let i = 0; i < 40; i++) samples.push(time(() => void listReviewItems(campaignId, v, query)));
-    return { ms: median(samples), total: first.total };
+    const before = listReviewItems(campaignId, v, { ...filter, page: deepPage - 1 || 1, pageSize: 100 });
+    if (!before.nextCursor) throw new Error('no cursor at depth');
+    const after = { ...filter, pageSize: 100, after: before.nextCursor };
+    if (listReviewItemsAfter(campaignId, v, after).rows.length === 0) throw new Error('empty deep page');
+    return {
+      ms: sample(() => listReviewItemsAfter(campaignId, v, after)),
+      firstMs: sample(() => listReviewItems(campaignId, v, { ...filter, page: 1, pageSize: 100 })),
+      total: first.total,
+    };
   };
   const [big, small] = campaigns;
   if (!big || !small) throw new Error('setup failed');
@@ -169,9 +180,11 @@ function benchPage(dir: string): void {
     baseline: s.ms,
     ratio: b.ms / s.ms,
     goal: '<= 1.5',
-    query: 'reviewer queue, decision=undecided, sort=user, page at 80% depth, 100 rows',
+    query: 'reviewer queue, decision=undecided, sort=user, the page after the cursor at 80% depth, 100 rows',
     items: { big: big.itemCount, small: small.itemCount },
     matching: { big: b.total, small: s.total },
+    // Printed for honesty: the first page also counts the matches (once per filter), which grows with the queue.
+    countedFirstPage: { bigMs: b.firstMs, smallMs: s.firstMs, ratio: b.firstMs / s.firstMs },
     unindexedSort: { query: 'admin, kind=membership, sort=department desc, 80% depth', bigMs: b2.ms, smallMs: s2.ms, ratio: b2.ms / s2.ms },
   });
 }

@@ -8,6 +8,7 @@ const PAGES: Array<{ role: 'admin' | 'reviewer' | 'auditor'; path: string }> = [
   { role: 'admin', path: '/settings' },
   { role: 'admin', path: '/settings/users' },
   { role: 'admin', path: '/settings/directory' },
+  { role: 'admin', path: '/settings/group-owners' },
   { role: 'admin', path: '/snapshots' },
   { role: 'admin', path: '/snapshots/diff' },
   { role: 'auditor', path: '/snapshots' },

@@ -56,6 +56,25 @@ test('an admin creates a campaign (refused with a past due date), previews it, l
   await expect(page.getByRole('button', { name: 'Launch', exact: true })).toBeDisabled();
   await expectAccessible(page);
 
+  // Editing the draft: one cost center only, and a fallback outside the directory.
+  const itemsStat = page.locator('span', { hasText: /^Items$/ }).first().locator('xpath=following-sibling::span[1]');
+  const itemsBefore = Number((await itemsStat.textContent())?.replace(/,/g, ''));
+  await page.getByRole('link', { name: 'Edit settings' }).click();
+  const edit = page.getByRole('form', { name: 'Edit campaign' });
+  await expect(edit.getByRole('textbox', { name: 'Name', exact: true })).toHaveValue('Q4 access review');
+  await expect(edit.getByRole('textbox', { name: 'Fallback reviewer email' })).toHaveValue('alex.admin@northwind.example');
+  await edit.getByRole('radio', { name: /chosen departments, cost centers or divisions/ }).check();
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit.getByText('choose at least one department, cost center or division')).toBeVisible();
+  await edit.getByRole('group', { name: 'Cost centers' }).getByRole('checkbox').first().check();
+  await edit.getByRole('textbox', { name: 'Fallback reviewer email' }).fill('avery.auditor@audit-partners.example');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 20_000 });
+  await expect(page.getByText('Launch is blocked')).toHaveCount(0);
+  const itemsAfter = Number((await itemsStat.textContent())?.replace(/,/g, ''));
+  expect(itemsAfter).toBeGreaterThan(0);
+  expect(itemsAfter).toBeLessThan(itemsBefore);
+
   await page.getByRole('button', { name: 'Delete draft' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete draft' }).click();
   await expect(page).toHaveURL(/\/campaigns$/);

@@ -68,14 +68,17 @@ export async function callServerAction(request: APIRequestContext, action: TCapt
 /** An ISO date `days` from today (due dates). */
 export const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
-/** The wizard: all active users, accounts only, manager rule, the given fallback and due date. */
-export async function fillCampaign(page: Page, { name, dueAt, fallback }: { name: string; dueAt: string; fallback: string }) {
+/** The wizard: all active users, accounts only, manager rule (or a fixed reviewer), the given fallback and due date. */
+export async function fillCampaign(page: Page, { name, dueAt, fallback, fixedReviewer }: { name: string; dueAt: string; fallback: string; fixedReviewer?: string }) {
   const form = page.getByRole('form', { name: 'New campaign' });
   await form.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await form.locator('input[name="dueAt"]').fill(dueAt);
   await form.getByRole('radio', { name: 'All users' }).check();
   await form.getByRole('checkbox', { name: 'Accounts' }).check();
-  await form.getByRole('radio', { name: "The user's manager" }).check();
+  if (fixedReviewer) {
+    await form.getByRole('radio', { name: 'A fixed reviewer' }).check();
+    await form.getByRole('textbox', { name: 'Fixed reviewer email' }).fill(fixedReviewer);
+  } else await form.getByRole('radio', { name: "The user's manager" }).check();
   await form.getByRole('textbox', { name: 'Fallback reviewer email' }).fill(fallback);
   await form.getByRole('button', { name: 'Save draft' }).click();
   return form;

@@ -1,16 +1,17 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, fillCampaign, inDays, loginAs } from './fixtures';
 
-test('a reviewer decides with the keyboard, revokes with a justification, bulk-certifies a filter and signs off; the admin closes', async ({ page }) => {
-  test.setTimeout(180_000);
-  // Admin: a fresh snapshot and a launched campaign (manager rule: Morgan reviews their reports).
+test('a reviewer decides with the keyboard, revokes with a justification, bulk-certifies a filter and signs off; the admin sees 100% and closes', async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  // Admin: a fresh snapshot and a launched campaign. Morgan reviews every account; Morgan's own
+  // account goes to the fallback, Alex (the admin), so nobody reviews their own access.
   await loginAs(page.request, 'admin');
   await page.goto('/snapshots');
   await page.getByRole('button', { name: 'Take snapshot' }).click();
   await expect(page.getByRole('heading', { name: /Snapshot #\d+ running/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible({ timeout: 45_000 });
   await page.goto('/campaigns/new');
-  await fillCampaign(page, { name: 'Keyboard review', dueAt: inDays(10), fallback: 'avery.auditor@audit-partners.example' });
+  await fillCampaign(page, { name: 'Keyboard review', dueAt: inDays(10), fallback: 'alex.admin@northwind.example', fixedReviewer: 'morgan.manager@northwind.example' });
   await expect(page).toHaveURL(/\/campaigns\/\d+$/, { timeout: 20_000 });
   const campaignUrl = page.url();
   await page.getByRole('button', { name: 'Launch', exact: true }).click();
@@ -27,9 +28,30 @@ test('a reviewer decides with the keyboard, revokes with a justification, bulk-c
   await expectAccessible(page);
   const active = grid.locator('[role=row][data-active]');
 
+  // The same reviewer in a second browser, on the same list.
+  const otherBrowser = await browser.newContext();
+  const other = await otherBrowser.newPage();
+  await loginAs(other.request, 'reviewer');
+  await other.goto(page.url());
+  const otherGrid = other.getByRole('grid', { name: 'Access to review' });
+  await expect(otherGrid).toBeVisible();
+
   await page.keyboard.press('j');
   await page.keyboard.press('c');
   await expect(active).toContainText('Certified');
+  const firstRow = (await active.getAttribute('aria-rowindex')) ?? '';
+
+  // The second browser still shows the item undecided and tries to revoke it: the server says the
+  // item changed (the later decision does not silently overwrite), and the list reloads to show it.
+  await other.keyboard.press('j');
+  await expect(otherGrid.locator('[role=row][data-active]')).toHaveAttribute('aria-rowindex', firstRow);
+  await other.keyboard.press('r');
+  const otherRevoke = other.getByRole('dialog', { name: /Revoke/ });
+  await otherRevoke.getByRole('textbox').fill('Should not win');
+  await otherRevoke.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await expect(other.getByText(/This item changed since you loaded it/)).toBeVisible();
+  await expect(otherGrid.locator('[role=row][data-active]')).toContainText('Certified');
+  await otherBrowser.close();
 
   await page.keyboard.press('j');
   await page.keyboard.press('r');
@@ -58,9 +80,25 @@ test('a reviewer decides with the keyboard, revokes with a justification, bulk-c
   await page.getByRole('button', { name: /I attest/ }).click();
   await expect(page.getByText('Read-only')).toBeVisible();
 
-  // Admin: Morgan's queue is complete and signed off; close the campaign.
+  // Admin: reviews the one item sent to the fallback (Morgan's own account), signs off, sees 100%.
   await loginAs(page.request, 'admin');
+  await page.goto('/reviews');
+  await page.getByRole('link', { name: 'Keyboard review' }).click();
+  await expect(grid).toBeVisible();
+  await expect(grid.getByRole('row', { name: /morgan\.manager@/ })).toBeVisible();
+  await page.keyboard.press('j');
+  await page.keyboard.press('c');
+  await expect(active).toContainText('Certified');
+  await page.getByRole('button', { name: 'Sign off' }).click();
+  await page.getByRole('button', { name: /I attest/ }).click();
+  await expect(page.getByText('Read-only')).toBeVisible();
+
   await page.goto(campaignUrl);
+  // Every item of the campaign is decided: the overall bar is full.
+  const overall = page.getByRole('progressbar', { name: 'Decided' });
+  const itemCount = (await overall.getAttribute('aria-valuemax')) ?? '';
+  expect(Number(itemCount)).toBeGreaterThan(900);
+  await expect(overall).toHaveAttribute('aria-valuenow', itemCount);
   const morgan = page.getByRole('table', { name: 'Progress per reviewer' }).getByRole('row', { name: /morgan\.manager@/ });
   await expect(morgan).toContainText('100%');
   await page.getByRole('button', { name: 'Close campaign' }).click();

@@ -17,7 +17,8 @@ import { useToast } from '@/components/ui/toast';
 import { SIGNALS, type TSignalKey } from '@/lib/review/signals';
 import type { TDecision, TRecommendation, TReviewItemRow } from '@/lib/review/types';
 
-type TItemPage = { rows: TReviewItemRow[]; total: number };
+/** A page from the items route: the first one is counted, later ones continue after `nextCursor`. */
+type TItemPage = { rows: TReviewItemRow[]; total?: number; nextCursor: string | null };
 type TFilter = { decision: '' | 'undecided' | TDecision; signal: '' | TSignalKey; recommendation: '' | TRecommendation; q: string };
 type TSortKey = 'user' | 'email' | 'department' | 'title' | 'access' | 'recommendation' | 'decision' | 'signals';
 
@@ -56,8 +57,9 @@ class ActionFailure extends Error {
   }
 }
 
-function itemsUrl(campaignId: number, filter: TFilter, sorting: SortingState, page: number, pageSize: number): string {
-  const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+function itemsUrl(campaignId: number, filter: TFilter, sorting: SortingState, after: string | null, pageSize: number): string {
+  const params = new URLSearchParams({ pageSize: String(pageSize) });
+  if (after) params.set('after', after);
   if (filter.decision) params.set('decision', filter.decision);
   if (filter.signal) params.set('signal', filter.signal);
   if (filter.recommendation) params.set('recommendation', filter.recommendation);
@@ -126,9 +128,10 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
   const items = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam }) => fetchItems(itemsUrl(campaign.id, effectiveFilter, sorting, pageParam, pageSize)),
-    initialPageParam: 1,
-    getNextPageParam: (last, pages) => (pages.reduce((n, p) => n + p.rows.length, 0) < last.total ? pages.length + 1 : undefined),
-    initialData: isDefaultView ? { pages: [initial], pageParams: [1] } : undefined,
+    // Keyset pages: deciding rows of an "undecided" view never shifts the next page (an offset would skip rows).
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    initialData: isDefaultView ? { pages: [initial], pageParams: [null] } : undefined,
     placeholderData: (previous) => previous,
   });
   const rows = useMemo(() => items.data?.pages.flatMap((p) => p.rows) ?? [], [items.data]);
@@ -139,8 +142,8 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
   const progress = useQuery({
     queryKey: progressKey,
     queryFn: async () => {
-      const page = await fetchItems(itemsUrl(campaign.id, { ...EMPTY_FILTER, decision: 'undecided' }, [], 1, 1));
-      return { undecided: page.total };
+      const page = await fetchItems(itemsUrl(campaign.id, { ...EMPTY_FILTER, decision: 'undecided' }, [], null, 1));
+      return { undecided: page.total ?? 0 };
     },
     initialData: { undecided: counts.total - counts.decided },
   });
@@ -648,7 +651,8 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
 
       <DecisionDialog
         state={decisionDialog}
-        requireComment
+        // The box always opens for a revoke (r = "revoke with a comment box"); it is required only when the campaign says so.
+        requireComment={decisionDialog?.decision === 'revoke' ? campaign.revokeNeedsJustification : true}
         onClose={() => setDecisionDialog(null)}
         onSubmit={(comment) => {
           const state = decisionDialog;
@@ -785,6 +789,7 @@ function DecisionDialog({
       <form id={formId} onSubmit={submit} noValidate>
         <label className="flex flex-col gap-1 text-sm font-medium">
           {revoke ? 'Justification' : 'Comment'}
+          {requireComment ? null : <span className="font-normal text-ink-muted"> (optional)</span>}
           <Textarea
             data-autofocus=""
             required={requireComment}

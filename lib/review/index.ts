@@ -20,6 +20,7 @@ export { signOff } from './signoff';
 export { reassignItems, extendDueDate, closeCampaign } from './admin';
 export {
   listReviewItems,
+  listReviewItemsAfter,
   getReviewItem,
   listMyCampaigns,
   campaignProgress,

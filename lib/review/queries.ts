@@ -727,31 +727,103 @@ const SORT_TERMS: Record<TItemSort, readonly string[]> = {
   signals: ['signals'],
 };
 
-/** One page of items, sorted with `id` as the tie-breaker so pages never overlap. */
+/** A sort key value of the last row of a page: where the next page starts. */
+export type TSortKeyValue = string | number | null;
+export type TPagePosition = { offset: number } | { after: readonly TSortKeyValue[] };
+
+/** The number of sort key values a cursor for `sort` carries (its terms, then `id`). */
+export function sortKeyLength(sort: TItemSort): number {
+  return SORT_TERMS[sort].length + 1;
+}
+
+/**
+ * "Rows after this key" in the page's order, NULL-aware (SQLite sorts NULLs first ascending,
+ * last descending). The common single-term case with a value is a row-value comparison, which
+ * SQLite turns into an index range: a page deep in a 50k queue costs what the first page costs.
+ */
+function afterKey(terms: readonly string[], descending: boolean, values: readonly TSortKeyValue[], params: TParams): string {
+  const key = (i: number): string => {
+    params[`k${i}`] = values[i];
+    return `@k${i}`;
+  };
+  const [first] = terms;
+  if (terms.length === 1 && first !== undefined && values[0] !== null) {
+    const row = `(${first}, id) ${descending ? '<' : '>'} (${key(0)}, @k1)`;
+    params.k1 = values[1];
+    return descending ? `(${row} OR ${first} IS NULL)` : row;
+  }
+  const beyond = (term: string, i: number): string => {
+    if (values[i] === null) return descending ? '0' : `${term} IS NOT NULL`;
+    return descending ? `(${term} < ${key(i)} OR ${term} IS NULL)` : `${term} > ${key(i)}`;
+  };
+  const same = (term: string, i: number): string => (values[i] === null ? `${term} IS NULL` : `${term} = ${key(i)}`);
+  const idIndex = terms.length;
+  let clause = `id ${descending ? '<' : '>'} ${key(idIndex)}`;
+  for (let i = terms.length - 1; i >= 0; i--) {
+    const term = terms[i] as string;
+    clause = `(${beyond(term, i)} OR (${same(term, i)} AND ${clause}))`;
+  }
+  return clause;
+}
+
+export type TItemPage = {
+  rows: TItemRaw[];
+  /** Rows matching the filter; only counted for an offset page (a cursor page continues a counted list). */
+  total: number | null;
+  /** The sort key of the last row when more rows may follow. */
+  lastKey: TSortKeyValue[] | null;
+};
+
+/**
+ * One page of items, sorted with `id` as the tie-breaker so pages never overlap. An offset page
+ * (the first one, or a jump) also counts the matches; a cursor page ("after this key") does not,
+ * and reads only its own rows over the index.
+ */
 export function queryItemPage(
   campaignId: number,
   filter: TItemFilter,
   reviewerEmail: string | null,
   order: { sort: TItemSort; dir: 'asc' | 'desc' },
   limit: number,
-  offset: number,
-): { rows: TItemRaw[]; total: number } {
+  position: TPagePosition,
+): TItemPage {
   const { where, params } = itemWhere(campaignId, filter, reviewerEmail);
-  const dir = order.dir === 'desc' ? 'DESC' : 'ASC';
-  const orderBy = [...SORT_TERMS[order.sort], 'id'].map((term) => `${term} ${dir}`).join(', ');
+  const descending = order.dir === 'desc';
+  const terms = SORT_TERMS[order.sort];
+  const orderBy = [...terms, 'id'].map((term) => `${term} ${descending ? 'DESC' : 'ASC'}`).join(', ');
+  const keyColumns = [...terms, 'id'].map((term, i) => `${term} AS k${i}`).join(', ');
+  type TRowWithKey = TItemRaw & Record<`k${number}`, TSortKeyValue>;
+  const toPage = (keyed: TRowWithKey[], total: number | null): TItemPage => {
+    const last = keyed.length === limit ? keyed[keyed.length - 1] : undefined;
+    const lastKey = last ? [...terms, 'id'].map((_, i) => last[`k${i}`] ?? null) : null;
+    const rows = keyed.map((row) => {
+      const item = { ...row } as Partial<TRowWithKey>;
+      for (let i = 0; i <= terms.length; i++) delete item[`k${i}`];
+      return item as TItemRaw;
+    });
+    return { rows, total, lastKey };
+  };
+
+  if ('after' in position) {
+    const after = afterKey(terms, descending, position.after, params);
+    const keyed = prepared<TRowWithKey>(
+      `SELECT ${ITEM_COLUMNS}, ${keyColumns} FROM review_items WHERE ${where} AND ${after} ORDER BY ${orderBy} LIMIT @limit`,
+    ).all({ ...params, limit });
+    return toPage(keyed, null);
+  }
   return readTransaction(() => {
     const total = prepared<number>(`SELECT count(*) FROM review_items WHERE ${where}`).pluck().get(params) ?? 0;
-    const rows =
-      total === 0 || offset >= total
+    const keyed =
+      total === 0 || position.offset >= total
         ? []
         : // Late row lookup: skip to the page over the index (ids only), then read just its rows.
-          prepared<TItemRaw>(
-            `SELECT ${ITEM_COLUMNS}
+          prepared<TRowWithKey>(
+            `SELECT ${ITEM_COLUMNS}, ${keyColumns}
                FROM (SELECT id AS pick FROM review_items WHERE ${where} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset) page
               CROSS JOIN review_items ON review_items.id = page.pick
               ORDER BY ${orderBy}`,
-          ).all({ ...params, limit, offset });
-    return { rows, total };
+          ).all({ ...params, limit, offset: position.offset });
+    return toPage(keyed, total);
   });
 }
 

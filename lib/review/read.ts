@@ -2,6 +2,7 @@ import 'server-only';
 import type { TReviewerRule } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { normalizeEmail } from './access';
+import { decodeItemCursor, encodeItemCursor } from './cursor';
 import { toCampaignView } from './campaigns';
 import {
   countReviewerItems,
@@ -11,6 +12,7 @@ import {
   listSignoffRows,
   queryCampaignDepartments,
   queryItemPage,
+  sortKeyLength,
   queryMyCampaigns,
   queryReviewerCounts,
   queryRevocations,
@@ -26,6 +28,8 @@ import type {
   TReviewerReason,
   TReviewItemDetail,
   TReviewItemEvent,
+  TReviewItemContinuation,
+  TReviewItemPage,
   TReviewItemRow,
   TRevocation,
   TViewer,
@@ -55,14 +59,27 @@ export function toItemRow(raw: TItemRaw): TReviewItemRow {
 
 /**
  * One page of a campaign's items for the grid: filters, sort (id breaks ties) and paging in SQL;
- * `pageSize` ≤ 500. An unknown campaign is an empty page.
+ * `pageSize` ≤ 500; the total count of matches; `nextCursor` continues after its last row (see
+ * `listReviewItemsAfter`). An unknown campaign is an empty page.
  */
-export function listReviewItems(campaignId: number, viewer: TViewer, query: TItemListQuery): { rows: TReviewItemRow[]; total: number } {
+export function listReviewItems(campaignId: number, viewer: TViewer, query: TItemListQuery): TReviewItemPage {
   const id = parseInput(ZCampaignId, campaignId);
-  const q = parseInput(ZItemListQuery, query);
-  const { sort, dir, page, pageSize, ...filter } = q;
-  const { rows, total } = queryItemPage(id, filter, restrictTo(viewer), { sort, dir }, pageSize, (page - 1) * pageSize);
-  return { rows: rows.map(toItemRow), total };
+  const { sort, dir, page, pageSize, after: _ignored, ...filter } = parseInput(ZItemListQuery, query);
+  const { rows, total, lastKey } = queryItemPage(id, filter, restrictTo(viewer), { sort, dir }, pageSize, { offset: (page - 1) * pageSize });
+  return { rows: rows.map(toItemRow), total: total ?? 0, nextCursor: lastKey ? encodeItemCursor(sort, dir, lastKey) : null };
+}
+
+/**
+ * The rows after a page's `nextCursor` (same filter and sort), uncounted: the grid's infinite
+ * scroll reads only the rows it shows, over the index, so a page deep in a 50k queue costs what
+ * the first page costs. A malformed cursor, or one made for another sort, is `invalid`.
+ */
+export function listReviewItemsAfter(campaignId: number, viewer: TViewer, query: TItemListQuery & { after: string }): TReviewItemContinuation {
+  const id = parseInput(ZCampaignId, campaignId);
+  const { sort, dir, pageSize, after, page: _ignored, ...filter } = parseInput(ZItemListQuery, query);
+  const key = decodeItemCursor(after ?? '', sort, dir, sortKeyLength(sort));
+  const { rows, lastKey } = queryItemPage(id, filter, restrictTo(viewer), { sort, dir }, pageSize, { after: key });
+  return { rows: rows.map(toItemRow), nextCursor: lastKey ? encodeItemCursor(sort, dir, lastKey) : null };
 }
 
 /** One item with its history (oldest first), or null when it does not exist or is not the reviewer's. */

@@ -242,6 +242,8 @@ export const ZItemListQuery = ZItemFilter.extend({
   dir: choiceOr(['asc', 'desc'], 'asc'),
   page: wholeNumberOr(1, 1, 1_000_000),
   pageSize: wholeNumberOr(100, 1, MAX_PAGE_SIZE),
+  /** The previous page's `nextCursor` (lib/review/cursor.ts); `page` is ignored with it. */
+  after: optionalText(2_000),
 });
 export type TItemListQuery = z.input<typeof ZItemListQuery>;
 export type TItemListQueryParsed = z.output<typeof ZItemListQuery>;

@@ -88,6 +88,11 @@ export type TReviewItemEvent = {
   at: string;
 };
 
+/** A counted grid page; `nextCursor` continues after its last row (null: nothing follows). */
+export type TReviewItemPage = { rows: TReviewItemRow[]; total: number; nextCursor: string | null };
+/** The rows after a cursor, uncounted (the list's total came with its first page). */
+export type TReviewItemContinuation = { rows: TReviewItemRow[]; nextCursor: string | null };
+
 export type TReviewItemDetail = { item: TReviewItemRow; events: TReviewItemEvent[] };
 
 export type TPreviewReviewer = { reviewerEmail: string; items: number; viaFallback: number };

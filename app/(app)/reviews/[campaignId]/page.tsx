@@ -44,7 +44,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ campaig
           revokeNeedsJustification: campaign.revokeNeedsJustification,
           certifyFlaggedNeedsComment: campaign.certifyFlaggedNeedsComment,
         }}
-        initial={{ rows: first.rows, total: first.total }}
+        initial={first}
         counts={{ total: mine?.total ?? first.total, decided: mine?.decided ?? 0 }}
         locked={locked}
         pageSize={PAGE_SIZE}

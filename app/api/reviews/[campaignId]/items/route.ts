@@ -1,11 +1,13 @@
 import { withRole } from '@/lib/auth/guards';
-import { ZCampaignId, ZItemListQuery, getCampaignForViewer, listReviewItems } from '@/lib/review';
+import { errorResponse } from '@/lib/http/stream';
+import { ZCampaignId, ZItemListQuery, getCampaignForViewer, listReviewItems, listReviewItemsAfter } from '@/lib/review';
 
 type TContext = { params: Promise<{ campaignId: string }> };
 
 /**
  * One page of the caller's own review queue (the grid's infinite query). Always the reviewer
- * view, also for admins: this is "my items", not the campaign-wide admin view.
+ * view, also for admins: this is "my items", not the campaign-wide admin view. Without `after`,
+ * the first page with the total; with it, the rows after that cursor (uncounted).
  */
 export const GET = withRole<TContext>(['admin', 'reviewer'], async (req, { params }, user) => {
   const id = ZCampaignId.safeParse((await params).campaignId);
@@ -15,6 +17,11 @@ export const GET = withRole<TContext>(['admin', 'reviewer'], async (req, { param
 
   const query = ZItemListQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) return Response.json({ ok: false, code: 'invalid', error: 'Invalid filter.' }, { status: 400 });
-  const { rows, total } = listReviewItems(id.data, viewer, query.data);
-  return Response.json({ rows, total, page: query.data.page, pageSize: query.data.pageSize }, { headers: { 'Cache-Control': 'no-store' } });
+  const { after } = query.data;
+  try {
+    const page = after ? listReviewItemsAfter(id.data, viewer, { ...query.data, after }) : listReviewItems(id.data, viewer, query.data);
+    return Response.json(page, { headers: { 'Cache-Control': 'no-store' } });
+  } catch (error) {
+    return errorResponse(error);
+  }
 });
