@@ -1,9 +1,11 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
 import { Button } from '@/components/ui/button';
+import { buttonClasses } from '@/components/ui/button-classes';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { Checkbox } from '@/components/ui/checkbox';
@@ -30,6 +32,9 @@ export function DraftControls({ campaignId, name, totalItems, reviewers, canLaun
       <Button onClick={() => setConfirm('launch')} disabled={!canLaunch}>
         Launch
       </Button>
+      <Link href={`/campaigns/${campaignId}/edit`} className={buttonClasses('secondary', 'md')}>
+        Edit settings
+      </Link>
       <Button variant="secondary" onClick={() => setConfirm('delete')}>
         Delete draft
       </Button>

@@ -6,8 +6,10 @@ import { ActionForm, SubmitButton, useFieldError, useFieldErrors } from '@/compo
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
 import { ErrorIcon } from '@/components/ui/icons';
-import { Field, Input, Select } from '@/components/ui/input';
-import { createCampaignDraftAction } from '@/app/(app)/campaigns/actions';
+import { Field, Input, Select, Textarea } from '@/components/ui/input';
+import { createCampaignDraftAction, updateCampaignDraftAction } from '@/app/(app)/campaigns/actions';
+import { DEFAULT_ATTESTATION_STATEMENT } from '@/lib/review/schemas';
+import type { TCampaignView } from '@/lib/review/types';
 
 export type TSnapshotOption = { id: number; label: string };
 export type TGroupOption = { scimId: string; displayName: string; memberCount: number };
@@ -18,9 +20,18 @@ type TProps = {
   groups: TGroupOption[];
   /** More groups exist than `groups` holds (the list is capped). */
   groupsTruncated: boolean;
-  departments: string[];
+  /** Distinct values of the snapshot's organisation fields, for an attribute scope. */
+  orgUnits: { department: string[]; costCenter: string[]; division: string[] };
   defaultDueDate: string;
+  /** Editing a draft: its settings fill the form and saving replaces them. */
+  draft?: TCampaignView;
 };
+
+const ORG_UNIT_FIELDS = [
+  { field: 'department', name: 'scope.departments', label: 'Departments', scopeKey: 'departments' },
+  { field: 'costCenter', name: 'scope.costCenters', label: 'Cost centers', scopeKey: 'costCenters' },
+  { field: 'division', name: 'scope.divisions', label: 'Divisions', scopeKey: 'divisions' },
+] as const;
 
 function FieldError({ id, name }: { id: string; name: string | string[] }) {
   const names = Array.isArray(name) ? name : [name];
@@ -84,12 +95,14 @@ function TextField({ name, label, hint, type = 'text', required, defaultValue, .
   );
 }
 
-function SnapshotField({ snapshots, snapshotId }: { snapshots: TSnapshotOption[]; snapshotId: number }) {
+function SnapshotField({ snapshots, snapshotId, editingId }: { snapshots: TSnapshotOption[]; snapshotId: number; editingId?: number }) {
   const error = useFieldError('snapshotId');
   const router = useRouter();
+  // Another snapshot has other groups and departments: reload the wizard's choices for it.
+  const base = editingId ? `/campaigns/${editingId}/edit` : '/campaigns/new';
   return (
     <Field label="Snapshot" hint="The campaign reviews this point-in-time copy of the directory." error={error} required>
-      <Select name="snapshotId" defaultValue={String(snapshotId)} onChange={(e) => router.replace(`/campaigns/new?snapshot=${e.target.value}`, { scroll: false })}>
+      <Select name="snapshotId" defaultValue={String(snapshotId)} onChange={(e) => router.replace(`${base}?snapshot=${e.target.value}`, { scroll: false })}>
         {snapshots.map((s) => (
           <option key={s.id} value={s.id}>
             {s.label}
@@ -116,9 +129,9 @@ function FlagCheckbox({ name, label, defaultChecked = false }: { name: string; l
 
 const GROUP_DISPLAY_LIMIT = 200;
 
-function GroupPicker({ groups, truncated }: { groups: TGroupOption[]; truncated: boolean }) {
+function GroupPicker({ groups, truncated, initial }: { groups: TGroupOption[]; truncated: boolean; initial: readonly string[] }) {
   const [filter, setFilter] = useState('');
-  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [checked, setChecked] = useState<Set<string>>(new Set(initial));
   const needle = filter.trim().toLowerCase();
   const visible = groups.filter((g) => !needle || g.displayName.toLowerCase().includes(needle));
   const shown = new Set(visible.slice(0, GROUP_DISPLAY_LIMIT).map((g) => g.scimId));
@@ -154,41 +167,94 @@ function GroupPicker({ groups, truncated }: { groups: TGroupOption[]; truncated:
   );
 }
 
-export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, departments, defaultDueDate }: TProps) {
+function AttestationField({ defaultValue }: { defaultValue: string }) {
+  const error = useFieldError('attestationStatement');
+  return (
+    <Field label="Attestation statement" hint="Each reviewer confirms this statement when they sign off; it is kept with their sign-off." error={error}>
+      <Textarea name="attestationStatement" rows={3} defaultValue={defaultValue} maxLength={4000} />
+    </Field>
+  );
+}
+
+/** Checkbox lists of departments, cost centers and divisions; a user must match every list that has a choice. */
+function OrgUnitPicker({ orgUnits, initial }: { orgUnits: TProps['orgUnits']; initial: TCampaignView['scope'] | undefined }) {
+  return (
+    <div className="ml-6 grid gap-3 sm:grid-cols-3">
+      {ORG_UNIT_FIELDS.map(({ field, name, label, scopeKey }) => {
+        const values = orgUnits[field];
+        const chosen = new Set(initial?.[scopeKey] ?? []);
+        return (
+          <div key={field} className="flex flex-col gap-1">
+            <p className="text-sm font-medium text-ink">{label}</p>
+            <div className="max-h-56 overflow-auto rounded-card border border-line p-2" role="group" aria-label={label}>
+              {values.length === 0 ? <p className="text-sm text-ink-muted">None in this snapshot.</p> : null}
+              {values.map((v) => (
+                <Checkbox key={v} name={name} value={v} label={v} defaultChecked={chosen.has(v)} className="py-0.5" />
+              ))}
+            </div>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The wizard: a new draft, or (with `draft`) the settings of an existing one. */
+export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, orgUnits, defaultDueDate, draft }: TProps) {
   const router = useRouter();
-  const [kind, setKind] = useState('all');
-  const [rule, setRule] = useState('manager');
-  const [undecided, setUndecided] = useState('report');
+  const [kind, setKind] = useState<string>(draft?.scope.kind ?? 'all');
+  const [rule, setRule] = useState<string>(draft?.reviewerRule ?? 'manager');
+  const [undecided, setUndecided] = useState<string>(draft?.undecidedAction ?? 'report');
+  const action = draft ? updateCampaignDraftAction : createCampaignDraftAction;
 
   return (
-    <ActionForm action={createCampaignDraftAction} successMessage="Draft saved" onSuccess={(data) => router.push(`/campaigns/${data.id}`)} aria-label="New campaign" className="flex flex-col gap-6">
+    <ActionForm
+      action={action}
+      successMessage={draft ? 'Draft updated' : 'Draft saved'}
+      onSuccess={(data) => router.push(`/campaigns/${data.id}`)}
+      aria-label={draft ? 'Edit campaign' : 'New campaign'}
+      className="flex flex-col gap-6"
+    >
+      {draft ? <input type="hidden" name="campaignId" value={draft.id} /> : null}
       <Card>
         <CardHeader title="Basics" />
         <CardBody className="grid gap-4 sm:grid-cols-3">
-          <TextField name="name" label="Name" required autoComplete="off" />
-          <SnapshotField snapshots={snapshots} snapshotId={snapshotId} />
-          <TextField name="dueAt" label="Due date" type="date" hint="Reviews are due at the end of this day (UTC)." required defaultValue={defaultDueDate} />
+          <TextField name="name" label="Name" required autoComplete="off" defaultValue={draft?.name} />
+          <SnapshotField snapshots={snapshots} snapshotId={snapshotId} editingId={draft?.id} />
+          <TextField
+            name="dueAt"
+            label="Due date"
+            type="date"
+            hint="Reviews are due at the end of this day (UTC)."
+            required
+            defaultValue={draft ? draft.dueAt.slice(0, 10) : defaultDueDate}
+          />
         </CardBody>
       </Card>
 
       <Card>
         <CardHeader title="Scope" description="Who is in the campaign." />
         <CardBody className="flex flex-col gap-4">
-          <ChoiceGroup legend="Users in scope" error={['scope', 'scope.kind', 'scope.groupIds', 'scope.departments']}>
+          <ChoiceGroup legend="Users in scope" error={['scope', 'scope.kind', 'scope.groupIds', 'scope.departments', 'scope.costCenters', 'scope.divisions']}>
             <Radio name="scope.kind" value="all" label="All users" checked={kind === 'all'} onChange={setKind} />
             <Radio name="scope.kind" value="groups" label="Members of chosen groups" checked={kind === 'groups'} onChange={setKind} />
-            {kind === 'groups' ? <GroupPicker groups={groups} truncated={groupsTruncated} /> : null}
-            <Radio name="scope.kind" value="attributes" label="Users of chosen departments" checked={kind === 'attributes'} onChange={setKind} />
-            {kind === 'attributes' ? (
-              <div className="max-h-64 overflow-auto rounded-card border border-line p-2 ml-6" role="group" aria-label="Departments">
-                {departments.length === 0 ? <p className="text-sm text-ink-muted">No departments in this snapshot.</p> : null}
-                {departments.map((d) => (
-                  <Checkbox key={d} name="scope.departments" value={d} label={d} className="py-0.5" />
-                ))}
-              </div>
-            ) : null}
+            {kind === 'groups' ? <GroupPicker groups={groups} truncated={groupsTruncated} initial={draft?.scope.groupIds ?? []} /> : null}
+            <Radio
+              name="scope.kind"
+              value="attributes"
+              label="Users of chosen departments, cost centers or divisions"
+              description="From the enterprise extension. A user must match each list where you chose something."
+              checked={kind === 'attributes'}
+              onChange={setKind}
+            />
+            {kind === 'attributes' ? <OrgUnitPicker orgUnits={orgUnits} initial={draft?.scope} /> : null}
           </ChoiceGroup>
-          <Checkbox name="scope.includeInactive" label="Include deactivated users" description="Deactivated accounts that still hold access are often worth a look." />
+          <Checkbox
+            name="scope.includeInactive"
+            label="Include deactivated users"
+            description="Deactivated accounts that still hold access are often worth a look."
+            defaultChecked={draft?.scope.includeInactive ?? false}
+          />
         </CardBody>
       </Card>
 
@@ -196,8 +262,8 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, d
         <CardHeader title="What is reviewed" />
         <CardBody>
           <ChoiceGroup legend="Items" error="reviewAccounts">
-            <Checkbox name="reviewAccounts" label="Accounts" description="Should this person have an account at all?" defaultChecked />
-            <Checkbox name="reviewMemberships" label="Group memberships" description="Should this person be in this group?" />
+            <Checkbox name="reviewAccounts" label="Accounts" description="Should this person have an account at all?" defaultChecked={draft?.reviewAccounts ?? true} />
+            <Checkbox name="reviewMemberships" label="Group memberships" description="Should this person be in this group?" defaultChecked={draft?.reviewMemberships ?? false} />
           </ChoiceGroup>
         </CardBody>
       </Card>
@@ -211,7 +277,9 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, d
             <Radio name="reviewerRule" value="fixed" label="A fixed reviewer" checked={rule === 'fixed'} onChange={setRule} />
           </ChoiceGroup>
           <div className="grid gap-4 sm:grid-cols-2">
-            {rule === 'fixed' ? <TextField name="fixedReviewerEmail" label="Fixed reviewer email" type="email" required autoComplete="off" /> : null}
+            {rule === 'fixed' ? (
+              <TextField name="fixedReviewerEmail" label="Fixed reviewer email" type="email" required autoComplete="off" defaultValue={draft?.fixedReviewerEmail ?? undefined} />
+            ) : null}
             <TextField
               name="fallbackReviewerEmail"
               label="Fallback reviewer email"
@@ -219,6 +287,7 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, d
               hint="Reviews items when the rule finds nobody, or would pick the user themself."
               required
               autoComplete="off"
+              defaultValue={draft?.fallbackReviewerEmail}
             />
           </div>
         </CardBody>
@@ -227,17 +296,18 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, d
       <Card>
         <CardHeader title="Rules" />
         <CardBody className="flex flex-col gap-4">
-          <FlagCheckbox name="revokeNeedsJustification" label="A revoke needs a justification" defaultChecked />
-          <FlagCheckbox name="certifyFlaggedNeedsComment" label="Certifying a flagged item needs a comment" />
+          <FlagCheckbox name="revokeNeedsJustification" label="A revoke needs a justification" defaultChecked={draft?.revokeNeedsJustification ?? true} />
+          <FlagCheckbox name="certifyFlaggedNeedsComment" label="Certifying a flagged item needs a comment" defaultChecked={draft?.certifyFlaggedNeedsComment ?? false} />
           <ChoiceGroup legend="At close, undecided items are" error="undecidedAction">
             <Radio name="undecidedAction" value="report" label="Reported as undecided" checked={undecided === 'report'} onChange={setUndecided} />
             <Radio name="undecidedAction" value="revoke" label="Revoked" checked={undecided === 'revoke'} onChange={setUndecided} />
           </ChoiceGroup>
+          <AttestationField defaultValue={draft?.attestationStatement ?? DEFAULT_ATTESTATION_STATEMENT} />
         </CardBody>
       </Card>
 
       <div>
-        <SubmitButton>Save draft</SubmitButton>
+        <SubmitButton>{draft ? 'Save changes' : 'Save draft'}</SubmitButton>
       </div>
     </ActionForm>
   );

@@ -11,6 +11,7 @@ export function SettingsTabs() {
       items={[
         { href: '/settings', label: 'Connection', active: pathname === '/settings' },
         { href: '/settings/directory', label: 'Directory', active: pathname === '/settings/directory' },
+        { href: '/settings/group-owners', label: 'Group owners', active: pathname === '/settings/group-owners' },
         { href: '/settings/users', label: 'Users & roles', active: pathname === '/settings/users' },
       ]}
     />

@@ -21,6 +21,7 @@ export {
   listGroupMembers,
   listGroupsOfUser,
   listSnapshotDepartments,
+  listSnapshotOrgUnits,
   listSnapshotGroups,
   listSnapshotMemberships,
   listSnapshots,

@@ -980,13 +980,23 @@ export function queryMembershipsPage(
   return { rows, total };
 }
 
-export function queryDepartments(snapshotId: number): string[] {
+/** The organisation fields of the enterprise extension that campaigns can scope by. */
+const ORG_UNIT_COLUMNS = { department: 'department', costCenter: 'cost_center', division: 'division' } as const;
+export type TOrgUnitField = keyof typeof ORG_UNIT_COLUMNS;
+
+/** Distinct non-null values of one organisation field, sorted. */
+export function queryDistinctOrgUnits(snapshotId: number, field: TOrgUnitField): string[] {
+  const column = ORG_UNIT_COLUMNS[field];
   return getDb()
     .$client.prepare<[number], { d: string }>(
-      'SELECT DISTINCT department AS d FROM snapshot_users WHERE snapshot_id = ? AND department IS NOT NULL ORDER BY department',
+      `SELECT DISTINCT ${column} AS d FROM snapshot_users WHERE snapshot_id = ? AND ${column} IS NOT NULL ORDER BY ${column}`,
     )
     .all(snapshotId)
     .map((r) => r.d);
+}
+
+export function queryDepartments(snapshotId: number): string[] {
+  return queryDistinctOrgUnits(snapshotId, 'department');
 }
 
 /** The most common email domain of a snapshot's users (company-domain inference), or null. */

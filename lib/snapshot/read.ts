@@ -9,6 +9,8 @@ import {
   getSnapshotRow,
   listSnapshotRows,
   queryDepartments,
+  queryDistinctOrgUnits,
+  type TOrgUnitField,
   queryGroup,
   queryGroupMembersPage,
   queryGroupsOfUser,
@@ -276,4 +278,14 @@ export function listSnapshotMemberships(snapshotId: number, query: TMembershipLi
 export function listSnapshotDepartments(snapshotId: number): string[] {
   requireComplete(snapshotId);
   return queryDepartments(snapshotId);
+}
+
+/** Distinct departments, cost centers and divisions of a snapshot (the campaign wizard's scope choices). */
+export function listSnapshotOrgUnits(snapshotId: number): Record<TOrgUnitField, string[]> {
+  requireComplete(snapshotId);
+  return {
+    department: queryDistinctOrgUnits(snapshotId, 'department'),
+    costCenter: queryDistinctOrgUnits(snapshotId, 'costCenter'),
+    division: queryDistinctOrgUnits(snapshotId, 'division'),
+  };
 }

@@ -7,6 +7,7 @@ import {
   closeCampaign,
   createCampaignDraft,
   deleteCampaignDraft,
+  updateCampaignDraft,
   extendDueDate,
   launchCampaign,
   reassignItems,
@@ -43,6 +44,17 @@ export const createCampaignDraftAction = defineAction(z.preprocess(nestScope, ZC
   revalidatePath('/campaigns');
   return { id: campaign.id };
 });
+
+export const updateCampaignDraftAction = defineAction(
+  z.preprocess(nestScope, ZCampaignInput.and(z.object({ campaignId: ZCampaignId }))),
+  admin,
+  (input, { user }) => {
+    const { campaignId, ...settings } = input;
+    const campaign = updateCampaignDraft(actorOf(user), campaignId, { ...settings, fixedReviewerEmail: settings.fixedReviewerEmail ?? undefined });
+    revalidatePath('/campaigns', 'layout');
+    return { id: campaign.id };
+  },
+);
 
 export const deleteCampaignDraftAction = defineAction(z.object({ campaignId: ZCampaignId }), admin, (input, { user }) => {
   deleteCampaignDraft(actorOf(user), input.campaignId);

@@ -7,6 +7,7 @@ import { addUser, setUserRole } from '@/lib/auth/users';
 import { ROLES } from '@/lib/auth/roles';
 import { clearConnection, saveConnection, testConnection } from '@/lib/connection';
 import { ZConnectionInput, ZScimBaseUrl, ZScimToken } from '@/lib/connection/validation';
+import { setGroupOwners } from '@/lib/review';
 import { setCompanyDomains, setSnapshotRetention } from '@/lib/settings';
 
 const admin = { roles: ['admin' as const] };
@@ -75,3 +76,20 @@ export const saveSnapshotRetentionAction = defineAction(z.object({ keepLast: z.s
   revalidatePath('/settings/directory');
   return { keepLast };
 });
+
+export const saveGroupOwnersAction = defineAction(
+  z.object({
+    groupScimId: z.string().trim().min(1).max(200),
+    groupName: z.string().trim().min(1).max(200),
+    emails: z
+      .string()
+      .max(5_000, 'Too long (5,000 characters at most).')
+      .transform((text) => text.split(/[\s,;]+/).filter(Boolean)),
+  }),
+  admin,
+  (input, { user }) => {
+    const saved = setGroupOwners(actorOf(user), input.groupScimId, input.groupName, input.emails);
+    revalidatePath('/settings/group-owners');
+    return { owners: saved.owners };
+  },
+);

@@ -86,7 +86,7 @@ function DraftView({ campaign, isAdmin }: { campaign: TCampaignView; isAdmin: bo
           </div>
           {preview.selfReviewBlocked > 0 ? (
             <Alert tone="danger" title="Launch is blocked">
-              {formatCount(preview.selfReviewBlocked)} items would be reviewed by their own user. Delete this draft and choose another fallback reviewer.
+              {formatCount(preview.selfReviewBlocked)} items would be reviewed by their own user. Edit the draft and choose another fallback reviewer.
             </Alert>
           ) : null}
           <Table label="Items per reviewer" maxHeight="50vh">

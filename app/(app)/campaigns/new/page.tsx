@@ -7,7 +7,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageRole } from '@/lib/auth/guards';
 import { formatCount, formatDateTime } from '@/lib/format';
-import { listSnapshotDepartments, listSnapshotGroups, listSnapshots } from '@/lib/snapshot';
+import { listSnapshotGroups, listSnapshotOrgUnits, listSnapshots } from '@/lib/snapshot';
 
 export const metadata: Metadata = { title: 'New campaign' };
 
@@ -47,7 +47,6 @@ export default async function NewCampaignPage({ searchParams }: TProps) {
 
   const chosen = complete.find((s) => s.id === snapshot) ?? complete[0]!;
   const groups = listSnapshotGroups(chosen.id, { page: 1, pageSize: GROUP_LIMIT, sort: 'name', dir: 'asc' });
-  const departments = listSnapshotDepartments(chosen.id);
 
   return (
     <div className="space-y-6">
@@ -57,7 +56,7 @@ export default async function NewCampaignPage({ searchParams }: TProps) {
         snapshotId={chosen.id}
         groups={groups.rows.map((g) => ({ scimId: g.scimId, displayName: g.displayName, memberCount: g.memberCount }))}
         groupsTruncated={groups.total > groups.rows.length}
-        departments={departments}
+        orgUnits={listSnapshotOrgUnits(chosen.id)}
         defaultDueDate={twoWeeksFromToday()}
       />
     </div>
