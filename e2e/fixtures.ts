@@ -65,6 +65,23 @@ export async function callServerAction(request: APIRequestContext, action: TCapt
   return { httpStatus: response.status(), result: line ? JSON.parse(line.slice(line.indexOf(':') + 1)) : null };
 }
 
+/** Take a snapshot from the Snapshots page and wait until one more is complete (however fast it runs). */
+export async function takeSnapshot(page: Page, timeout = 60_000): Promise<void> {
+  await page.goto('/snapshots');
+  const complete = () => page.getByRole('table', { name: 'Snapshot history' }).getByRole('row', { name: /Complete/ }).count();
+  const before = await complete();
+  await page.getByRole('button', { name: 'Take snapshot' }).click();
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return complete();
+      },
+      { timeout, intervals: [1_000] },
+    )
+    .toBeGreaterThan(before);
+}
+
 /** An ISO date `days` from today (due dates). */
 export const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 

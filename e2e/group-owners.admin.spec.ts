@@ -1,12 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, inDays, loginAs } from './fixtures';
+import { expectAccessible, inDays, loginAs, takeSnapshot } from './fixtures';
 
 test('an admin sets the owners of a group and a "group owner" campaign sends its memberships to them', async ({ page }) => {
   test.setTimeout(150_000);
   await loginAs(page.request, 'admin');
-  await page.goto('/snapshots');
-  await page.getByRole('button', { name: 'Take snapshot' }).click();
-  await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible({ timeout: 45_000 });
+  await takeSnapshot(page);
 
   await page.goto('/settings/group-owners');
   await expect(page.getByRole('table', { name: 'Groups and their owners' })).toBeVisible();
