@@ -104,11 +104,43 @@ test('an admin creates a campaign (refused with a past due date), previews it, l
   await expectAccessible(page);
   const detailUrl = page.url();
 
+  // Items: Morgan's, two of them moved to another reviewer with a reason; each item keeps its history.
+  await page.getByRole('navigation', { name: 'Campaign sections' }).getByRole('link', { name: /Items/ }).click();
+  await page.getByRole('form', { name: 'Filter items' }).getByLabel('Reviewer').selectOption('morgan.manager@northwind.example');
+  await page.getByRole('form', { name: 'Filter items' }).getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/reviewer=morgan/);
+  const itemsTable = page.getByRole('table', { name: 'Campaign items' });
+  await expectAccessible(page);
+  const reassign = page.getByRole('form', { name: 'Reassign selected items' });
+  await reassign.getByRole('button', { name: 'Reassign selected' }).click();
+  await expect(reassign.getByText('select the items to move, or a reviewer whose items all move')).toBeVisible();
+  const checkboxes = itemsTable.getByRole('checkbox');
+  await checkboxes.nth(0).check();
+  await checkboxes.nth(1).check();
+  await reassign.getByRole('textbox', { name: /Reassign the selected items to/ }).fill('jordan.deputy@northwind.example');
+  await reassign.getByRole('textbox', { name: 'Reason' }).fill('Morgan is on leave in December');
+  await reassign.getByRole('button', { name: 'Reassign selected' }).click();
+  await expect(page.getByText('2 items moved')).toBeVisible();
+  await page.getByRole('form', { name: 'Filter items' }).getByLabel('Reviewer').selectOption('jordan.deputy@northwind.example');
+  await page.getByRole('form', { name: 'Filter items' }).getByRole('button', { name: 'Apply' }).click();
+  await expect(itemsTable.getByRole('row')).toHaveCount(3);
+  await expect(itemsTable.getByText('was morgan.manager@northwind.example')).toHaveCount(2);
+  await itemsTable.getByRole('link', { name: /^History of/ }).first().click();
+  const history = page.getByRole('table', { name: 'Item history' });
+  await expect(history.getByRole('row', { name: /Reassigned/ })).toContainText('morgan.manager@northwind.example → jordan.deputy@northwind.example');
+  await expect(history).toContainText('Morgan is on leave in December');
+  await expectAccessible(page);
+  await page.goto(detailUrl);
+
   // An auditor sees the same progress, read-only: no write control is rendered.
   await loginAs(page.request, 'auditor');
   await page.goto(detailUrl);
   await expect(page.getByRole('table', { name: 'Progress per reviewer' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Close campaign' })).toHaveCount(0);
+  await page.goto(`${detailUrl}/items`);
+  await expect(page.getByRole('table', { name: 'Campaign items' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Campaign items' }).getByRole('checkbox')).toHaveCount(0);
+  await expect(page.getByRole('form', { name: 'Reassign selected items' })).toHaveCount(0);
   await expect(page.getByRole('form', { name: 'Reassign items' })).toHaveCount(0);
   await expect(page.getByRole('form', { name: 'Extend the due date' })).toHaveCount(0);
   await page.goto('/campaigns');

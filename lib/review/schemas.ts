@@ -300,7 +300,12 @@ export type TSignOffInput = z.input<typeof ZSignOffInput>;
 export const ZReassignInput = z
   .object({
     campaignId: ZId,
-    itemIds: z.array(ZId).min(1).max(MAX_BULK_IDS).optional(),
+    // One checked box in a form arrives as a single value, several as a list.
+    itemIds: z
+      .union([ZId, z.array(ZId)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.number()).min(1, 'select at least one item').max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} items at once`))
+      .optional(),
     fromReviewerEmail: ZOptionalEmail,
     toReviewerEmail: ZEmail,
     reason: z.string({ error: 'give a reason' }).trim().min(1, 'give a reason').max(500, 'at most 500 characters'),
@@ -309,7 +314,7 @@ export const ZReassignInput = z
   })
   .superRefine((r, ctx) => {
     if ((r.itemIds === undefined) === (r.fromReviewerEmail === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['itemIds'], message: 'choose items or a reviewer whose items move (one of the two)' });
+      ctx.addIssue({ code: 'custom', path: ['itemIds'], message: 'select the items to move, or a reviewer whose items all move' });
     }
   });
 export type TReassignInput = z.input<typeof ZReassignInput>;

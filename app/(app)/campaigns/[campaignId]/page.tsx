@@ -1,18 +1,16 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { CloseControl, DraftControls, ExtendDueForm, ReassignForm } from '@/components/campaigns/campaign-admin-controls';
-import { CampaignStatusBadge } from '@/components/campaigns/campaign-status-badge';
+import { CampaignHeader } from '@/components/campaigns/campaign-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader, StatCard } from '@/components/ui/card';
-import { PageHeader } from '@/components/ui/page-header';
 import { Progress } from '@/components/ui/progress';
 import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { requirePageRole } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
-import { formatCount, formatDate, formatDateTime } from '@/lib/format';
+import { formatCount, formatDateTime } from '@/lib/format';
 import { campaignProgress, getCampaign, previewCampaign, REVIEWER_RULE_LABEL, type TCampaignPreview, type TCampaignView } from '@/lib/review';
 
 type TProps = { params: Promise<{ campaignId: string }> };
@@ -37,22 +35,7 @@ export default async function CampaignPage({ params }: TProps) {
 
   return (
     <div className="space-y-6">
-      <PageHeader
-        title={campaign.name}
-        breadcrumbs={[{ label: 'Campaigns', href: '/campaigns' }, { label: campaign.name }]}
-        description={
-          <span className="flex flex-wrap items-center gap-2">
-            <CampaignStatusBadge status={campaign.status} />
-            <span>
-              Snapshot{' '}
-              <Link href={`/snapshots/${campaign.snapshotId}`} className="text-accent-ink underline">
-                #{campaign.snapshotId}
-              </Link>{' '}
-              · due <time dateTime={campaign.dueAt}>{formatDate(campaign.dueAt)}</time>
-            </span>
-          </span>
-        }
-      />
+      <CampaignHeader campaign={campaign} section="overview" />
       {campaign.status === 'draft' ? <DraftView campaign={campaign} isAdmin={isAdmin} /> : <RunningView campaign={campaign} isAdmin={isAdmin} />}
       <Parameters campaign={campaign} />
     </div>

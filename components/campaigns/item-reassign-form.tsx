@@ -1,0 +1,57 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
+import { Checkbox } from '@/components/ui/checkbox';
+import { Field, Input } from '@/components/ui/input';
+import { reassignItemsAction } from '@/app/(app)/campaigns/actions';
+
+const items = (n: number) => `${n.toLocaleString('en-US')} item${n === 1 ? '' : 's'}`;
+
+function ReassignSelectedFields() {
+  const selection = useFieldError('itemIds');
+  const to = useFieldError('toReviewerEmail');
+  const reason = useFieldError('reason');
+  return (
+    <div className="grid items-end gap-4 rounded-card border border-line bg-surface p-4 sm:grid-cols-[1fr_1fr_auto]">
+      {selection ? (
+        <p role="alert" className="text-sm text-danger-ink sm:col-span-3">
+          {selection}
+        </p>
+      ) : null}
+      <Field label="Reassign the selected items to (email)" error={to} required>
+        <Input name="toReviewerEmail" type="email" autoComplete="off" />
+      </Field>
+      <Field label="Reason" error={reason} required>
+        <Input name="reason" autoComplete="off" maxLength={500} />
+      </Field>
+      <div className="flex flex-col gap-2">
+        <Checkbox name="moveSignedOff" value="true" label="Also items of reviewers who signed off" />
+        <SubmitButton variant="secondary">Reassign selected</SubmitButton>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The items table (server-rendered, with an `itemIds` checkbox per row) inside one form, so the
+ * admin picks rows and moves just those to another reviewer. Recorded per item and in the audit log.
+ */
+export function ItemReassignForm({ campaignId, children }: { campaignId: number; children: ReactNode }) {
+  const router = useRouter();
+  return (
+    <ActionForm
+      action={reassignItemsAction}
+      successMessage={(r) => `${items(r.moved)} moved${r.refusedSelfReview ? `, ${items(r.refusedSelfReview)} kept (own access)` : ''}`}
+      resetOnSuccess
+      onSuccess={() => router.refresh()}
+      aria-label="Reassign selected items"
+      className="space-y-4"
+    >
+      <input type="hidden" name="campaignId" value={campaignId} />
+      {children}
+      <ReassignSelectedFields />
+    </ActionForm>
+  );
+}
