@@ -28,6 +28,17 @@ test('a reviewer decides with the keyboard, revokes with a justification, bulk-c
   await expectAccessible(page);
   const active = grid.locator('[role=row][data-active]');
 
+  // The grid's pages over HTTP: the first is counted, the next continues after its cursor, a forged cursor is refused.
+  const campaignId = /\/reviews\/(\d+)/.exec(page.url())?.[1];
+  const firstPage = (await (await page.request.get(`/api/reviews/${campaignId}/items?pageSize=100`)).json()) as { rows: Array<{ id: number }>; total: number; nextCursor: string };
+  expect(firstPage.total).toBeGreaterThan(900);
+  const nextPage = (await (await page.request.get(`/api/reviews/${campaignId}/items?pageSize=100&after=${firstPage.nextCursor}`)).json()) as { rows: Array<{ id: number }> };
+  expect(nextPage.rows).toHaveLength(100);
+  expect(nextPage.rows.some((r) => firstPage.rows.some((f) => f.id === r.id))).toBe(false);
+  const forged = await page.request.get(`/api/reviews/${campaignId}/items?pageSize=100&after=bm90LWEtY3Vyc29y`);
+  expect(forged.status()).toBe(400);
+  expect(((await forged.json()) as { error: string }).error).toMatch(/list position is not valid/);
+
   // The same reviewer in a second browser, on the same list.
   const otherBrowser = await browser.newContext();
   const other = await otherBrowser.newPage();
