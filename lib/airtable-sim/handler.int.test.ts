@@ -457,3 +457,30 @@ describe('request log', () => {
     expect(server.sim.requestLog()).toEqual([]);
   });
 });
+
+describe('beforeRespond hook', () => {
+  it('runs after the work is done and holds the response until it settles; null removes it', async () => {
+    const user = server.sim.store.createUser({ userName: 'hooked@northwind.example' });
+    const seen: Array<{ method: string; path: string; status: number | 'dropped'; activeThen: boolean | undefined }> = [];
+    let release: () => void = () => undefined;
+    server.sim.setBeforeRespond((request) => {
+      seen.push({ method: request.method, path: request.path, status: request.status, activeThen: server.sim.store.getUser(user.id)?.active });
+      if (request.method === 'PATCH') return new Promise<void>((resolve) => (release = resolve));
+    });
+    let answered = false;
+    const pending = scim.patch(`/Users/${user.id}`, patchOp({ op: 'replace', path: 'active', value: false })).then((r) => {
+      answered = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // The change is in the store, the client has no answer yet: the window a crash test needs.
+    expect(seen).toEqual([{ method: 'PATCH', path: `/Users/${user.id}`, status: 200, activeThen: false }]);
+    expect(answered).toBe(false);
+    release();
+    expect((await pending).status).toBe(200);
+
+    server.sim.setBeforeRespond(null);
+    await scim.get(`/Users/${user.id}`);
+    expect(seen).toHaveLength(1);
+  });
+});

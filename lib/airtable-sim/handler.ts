@@ -36,7 +36,16 @@ export type SimOptions = {
   seedRandom?: number;
   /** Clock for rate limiting, the request log and meta timestamps (default Date.now). */
   now?: () => number;
+  /** Test hook, see `Simulator.setBeforeRespond`. */
+  beforeRespond?: TBeforeRespond | null;
 };
+
+/**
+ * Called with each logged request after the simulator did the work (the store already changed)
+ * and before the response leaves. Crash tests use it to kill a client at the worst moment: the
+ * write is applied and the client never hears about it. The response waits for a returned promise.
+ */
+export type TBeforeRespond = (request: SimRequestRecord) => void | Promise<void>;
 
 export type Simulator = {
   /** Plain Request → Response (works inside a Next.js route handler). Never throws. */
@@ -48,6 +57,8 @@ export type Simulator = {
   resetFaults(): void;
   /** The current fault configuration (a copy). */
   faults(): FaultConfig;
+  /** Install (or remove, with null) the `beforeRespond` hook. */
+  setBeforeRespond(hook: TBeforeRespond | null): void;
   /** Every request received, oldest first (bounded ring of the last 200k), incl. write bodies. */
   requestLog(): SimRequestRecord[];
   /** Count logged requests; a string `path` is a prefix of the SCIM path, a RegExp is tested against it. */
@@ -193,6 +204,7 @@ export function createSimulator(opts: SimOptions): Simulator {
   const faults = createFaultEngine(createPrng(opts.seedRandom ?? 0x5eed), opts.faults);
   const limiter = createRateLimiter(opts.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT);
   const requests = createRequestLog();
+  let beforeRespond: TBeforeRespond | null = opts.beforeRespond ?? null;
 
   const tooMany = (): Outcome => {
     const retryAfter = faults.config.retryAfterSeconds;
@@ -372,9 +384,16 @@ export function createSimulator(opts: SimOptions): Simulator {
     } catch {
       bodyText = '';
     }
-    const finish = (res: Response, status: number | 'dropped' = res.status): Response => {
+    const finish = async (res: Response, status: number | 'dropped' = res.status): Promise<Response> => {
       record.status = status;
       requests.add(record);
+      if (beforeRespond) {
+        try {
+          await beforeRespond(record);
+        } catch (e) {
+          log.error({ err: e }, 'airtable-sim: beforeRespond hook threw');
+        }
+      }
       return res;
     };
 
@@ -431,6 +450,9 @@ export function createSimulator(opts: SimOptions): Simulator {
       }
     },
     store,
+    setBeforeRespond: (hook) => {
+      beforeRespond = hook;
+    },
     setFaults: (f) => faults.set(f),
     resetFaults: () => faults.reset(),
     faults: () => ({ ...faults.config, failNext: faults.config.failNext.map((r) => ({ ...r })) }),

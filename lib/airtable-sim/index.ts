@@ -4,7 +4,7 @@
  */
 export type { FaultConfig, FailRule } from './faults';
 export { NO_FAULTS } from './faults';
-export type { SimOptions, Simulator } from './handler';
+export type { SimOptions, Simulator, TBeforeRespond } from './handler';
 export { createSimulator, isDroppedResponse, DEFAULT_BASE_PATH, DEFAULT_RATE_LIMIT } from './handler';
 export type { SimRequestRecord, RequestFilter } from './request-log';
 export type { SimServer, SimServerOptions } from './server';

@@ -121,7 +121,7 @@ describe('admin operations', () => {
     decideItem(actor(a.reviewerEmail), { campaignId: strict, itemId: a.id, decision: 'certify', expectedVersion: 1 });
     if (b.reviewerEmail !== a.reviewerEmail || b.id !== a.id) decideItem(actor(b.reviewerEmail), { campaignId: strict, itemId: b.id, decision: 'revoke', comment: 'x', expectedVersion: 1 });
     const result = closeCampaign(ADMIN, strict);
-    expect(result).toEqual({ certified: 1, revoked: strictItems.length - 1, revokedByRule: strictItems.length - 2, undecided: 0 });
+    expect(result).toEqual({ certified: 1, revoked: strictItems.length - 1, revokedByRule: strictItems.length - 2, undecided: 0, remediationQueued: strictItems.length - 1 });
     expect(getCampaign(strict)).toMatchObject({ status: 'closed', closedByEmail: ADMIN.email });
     const ruled = allItems(strict).filter((i) => i.decidedByRule);
     expect(ruled).toHaveLength(strictItems.length - 2);
@@ -144,7 +144,7 @@ describe('admin operations', () => {
     const first = items[0] as TReviewItemRow;
     decideItem(actor(first.reviewerEmail), { campaignId, itemId: first.id, decision: 'revoke', comment: 'no longer needed', expectedVersion: 1 });
     const result = closeCampaign(ADMIN, campaignId);
-    expect(result).toEqual({ certified: 0, revoked: 1, revokedByRule: 0, undecided: items.length - 1 });
+    expect(result).toEqual({ certified: 0, revoked: 1, revokedByRule: 0, undecided: items.length - 1, remediationQueued: 1 });
     expect(allItems(campaignId, { decision: 'undecided' })).toHaveLength(items.length - 1);
     expect(listRevocations(campaignId)).toEqual([expect.objectContaining({ itemId: first.id, decidedByRule: false, comment: 'no longer needed' })]);
   });

@@ -3,6 +3,7 @@ import type { TCampaign } from '@/db/schema';
 import { appendAudit, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
+import { enqueueCampaignRevocations } from '@/lib/remediation';
 import { assertActive } from './access';
 import { notFound } from './errors';
 import {
@@ -155,7 +156,9 @@ export function extendDueDate(actor: TActor, campaignId: number, newDueAt: strin
  * undecided (they are reported); 'revoke' revokes each with `decided_by_rule = 1` and a
  * 'close_rule' event. Then status closed, `closedAt/By`, and the audit row `campaign.closed`
  * with the counts. From then on the campaign is read-only for everyone (lib/review refuses with
- * conflict; database triggers refuse any UPDATE that slips through).
+ * conflict; database triggers refuse any UPDATE that slips through). Every revoke becomes an
+ * outbox row in the same transaction (lib/remediation): the close and the queued removals commit
+ * together, and nothing is sent to Airtable until someone applies them.
  */
 export function closeCampaign(actor: TActor, campaignId: number): TCloseResult {
   const id = parseInput(ZCampaignId, campaignId);
@@ -168,7 +171,14 @@ export function closeCampaign(actor: TActor, campaignId: number): TCloseResult {
     const ruled = campaign.undecidedAction === 'revoke' ? revokeUndecidedByRule(id, actor.email, at) : null;
     const counts = queryDecisionCounts(id);
     if (!markCampaignClosed(tx, id, { at, by: actor.email })) throw new AppError('conflict', 'The campaign is no longer active.');
-    const result: TCloseResult = { certified: counts.certified, revoked: counts.revoked, revokedByRule: counts.revokedByRule, undecided: counts.undecided };
+    const queued = enqueueCampaignRevocations(tx, id, actor);
+    const result: TCloseResult = {
+      certified: counts.certified,
+      revoked: counts.revoked,
+      revokedByRule: counts.revokedByRule,
+      undecided: counts.undecided,
+      remediationQueued: queued.queued,
+    };
     appendAudit(
       {
         actor,

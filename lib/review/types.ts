@@ -143,6 +143,8 @@ export type TCloseResult = {
   revokedByRule: number;
   /** Left undecided (undecided rule "report"). */
   undecided: number;
+  /** Outbox rows written for the revokes (lib/remediation); sent to Airtable when an admin applies them. */
+  remediationQueued: number;
 };
 
 /** A revoke decision, as the remediation feature consumes it. */

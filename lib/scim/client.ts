@@ -48,6 +48,9 @@ export type TScimClientOptions = {
   limiter?: RateLimiter;
 };
 
+/** What the server answered to a write: the 2xx status and its JSON body (null when empty, e.g. 204). */
+export type TScimWriteResponse = { status: number; body: unknown };
+
 export type TListOptions = {
   /** A SCIM filter built with `eqFilter`; Airtable supports `userName eq` / `displayName eq` only. */
   filter?: string;
@@ -81,6 +84,13 @@ export type ScimClient = {
   addGroupMember: (groupId: string, userId: string) => Promise<TScimGroup | null>;
   /** Send a write built by a `describe…()` function exactly as described; the response JSON or null. */
   sendWrite: (write: TScimWriteRequest) => Promise<Record<string, unknown> | null>;
+  /**
+   * Deliver a write at most once as far as the server can tell: repeated only after a 429 (refused
+   * on arrival, so not applied). A 5xx, timeout or dropped connection is thrown at once, because
+   * the write may have been applied: the caller checks the target before sending it again (the
+   * remediation outbox). Resolves with the 2xx status and the JSON body (null for an empty body).
+   */
+  sendWriteOnce: (write: TScimWriteRequest) => Promise<TScimWriteResponse>;
   /** One short attempt at listing users and groups; never throws, never waits out retries. */
   testConnection: (options?: { timeoutMs?: number }) => Promise<TTestConnectionResult>;
   stats: () => TScimStats;
@@ -178,11 +188,20 @@ export function createScimClient(options: TScimClientOptions): ScimClient {
     }
   }
 
-  const sendWrite = async (write: TScimWriteRequest): Promise<Record<string, unknown> | null> => {
-    // A write may come back from the outbox table: check it is still one this module would build.
+  // A write may come back from the outbox table: check it is still one this module would build.
+  const checkedWrite = (write: TScimWriteRequest): TScimWriteRequest => {
     if (write.method !== 'PATCH' || !WRITE_PATH.test(write.path)) throw new RangeError(`Not a SCIM write this client sends: ${write.method} ${write.path}`);
-    const body = ZPatchRequest.parse(write.body);
-    return requester.request({ method: 'PATCH', path: write.path, body, allowEmpty: true }, objectOrNull);
+    return { method: 'PATCH', path: write.path, body: ZPatchRequest.parse(write.body) };
+  };
+
+  const sendWrite = async (write: TScimWriteRequest): Promise<Record<string, unknown> | null> => {
+    const { path, body } = checkedWrite(write);
+    return requester.request({ method: 'PATCH', path, body, allowEmpty: true }, objectOrNull);
+  };
+
+  const sendWriteOnce = async (write: TScimWriteRequest): Promise<TScimWriteResponse> => {
+    const { path, body } = checkedWrite(write);
+    return requester.request({ method: 'PATCH', path, body, allowEmpty: true, retryOn: 'throttled' }, (json, status) => ({ status, body: json }));
   };
 
   const writeUser = async (write: TScimWriteRequest): Promise<TScimUser | null> => {
@@ -243,6 +262,7 @@ export function createScimClient(options: TScimClientOptions): ScimClient {
     removeGroupMember: async (groupId, userId) => writeGroup(describeRemoveGroupMember(groupId, userId)),
     addGroupMember: async (groupId, userId) => writeGroup(describeAddGroupMember(groupId, userId)),
     sendWrite,
+    sendWriteOnce,
     testConnection,
     stats: requester.stats,
   };

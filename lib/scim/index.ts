@@ -3,7 +3,7 @@
  * See docs/decisions/003-scim-client.md.
  */
 export { createScimClient } from './client';
-export type { ScimClient, TListOptions, TScimClientOptions, TScimClientOptions as ScimClientOptions, TTestConnectionFailureKind, TTestConnectionResult } from './client';
+export type { ScimClient, TListOptions, TScimWriteResponse, TScimClientOptions, TScimClientOptions as ScimClientOptions, TTestConnectionFailureKind, TTestConnectionResult } from './client';
 export {
   ScimError,
   isScimError,

@@ -81,12 +81,19 @@ export type TRequestOptions = {
   priority?: TPriority;
   /** Override the attempt budget (testConnection uses 1). */
   maxAttempts?: number;
+  /**
+   * Which failures are retried here: every transient one (default), or only 429s ('throttled').
+   * A 429 is refused on arrival, so the request certainly did nothing; after a 5xx, a timeout or a
+   * dropped connection a write may have been applied, and the remediation outbox checks the
+   * target before it sends the write again.
+   */
+  retryOn?: 'transient' | 'throttled';
   timeoutMs?: number;
 };
 
 export type ScimRequester = {
-  /** Send, retry as the policy says, and parse the 2xx body with `parse` (a schema error becomes kind 'protocol'). */
-  request: <T>(options: TRequestOptions, parse: (json: unknown) => T) => Promise<T>;
+  /** Send, retry as the policy says, and parse the 2xx body with `parse` (a schema error becomes kind 'protocol'); `status` is the 2xx status. */
+  request: <T>(options: TRequestOptions, parse: (json: unknown, status: number) => T) => Promise<T>;
   /** Count and report an error raised above the request layer (e.g. a repeated page). */
   noteError: (err: ScimError) => void;
   stats: () => TScimStats;
@@ -242,13 +249,13 @@ export function createRequester(config: TRequesterConfig): ScimRequester {
     return { ok: false, error };
   }
 
-  async function request<T>(options: TRequestOptions, parse: (json: unknown) => T): Promise<T> {
+  async function request<T>(options: TRequestOptions, parse: (json: unknown, status: number) => T): Promise<T> {
     const maxAttempts = Math.max(1, options.maxAttempts ?? config.maxRetries + 1);
     for (let attempt = 1; ; attempt++) {
       const outcome = await attemptOnce(options, attempt);
       if (outcome.ok) {
         try {
-          return parse(outcome.json);
+          return parse(outcome.json, outcome.status);
         } catch (err) {
           if (!(err instanceof ScimSchemaError)) throw err;
           // The server answered consistently but not in SCIM shape: retrying would not help.
@@ -272,7 +279,8 @@ export function createRequester(config: TRequesterConfig): ScimRequester {
         emit({ type: 'throttle', method: options.method, path: options.path, retryAfterMs: outcome.retryAfterMs, source: outcome.retryAfterSource ?? 'default' });
         config.logger.warn({ method: options.method, path: options.path, retryAfterMs: outcome.retryAfterMs }, 'scim 429: pausing the limiter');
       }
-      if (!error.isTransient || attempt >= maxAttempts) {
+      const retryable = error.isTransient && (options.retryOn !== 'throttled' || error.kind === 'rate_limited');
+      if (!retryable || attempt >= maxAttempts) {
         const final =
           attempt > 1
             ? new ScimError({

@@ -82,6 +82,42 @@ describe('SCIM writes against the simulator over HTTP', () => {
     await expect(client.sendWrite({ method: 'PATCH', path: '/Users/../x', body: describeDeactivateUser(user.id).body })).rejects.toThrow(RangeError);
   });
 
+  it('sendWriteOnce returns the status and body, repeats only after a 429, and throws at once on a 503 or a dropped connection', async () => {
+    const client = fastClient(server);
+    const patches = () => server.sim.countRequests({ method: 'PATCH' });
+
+    let before = patches();
+    const user = activeUser();
+    const ok = await client.sendWriteOnce(describeDeactivateUser(user.id));
+    expect(ok).toMatchObject({ status: 200, body: { id: user.id, active: false } });
+    expect(patches() - before).toBe(1);
+
+    server.sim.setFaults({ patchNoContent: true });
+    expect(await client.sendWriteOnce(describeDeactivateUser(activeUser().id))).toEqual({ status: 204, body: null });
+    server.sim.resetFaults();
+
+    // 429: refused on arrival, so sending again is safe.
+    server.sim.setFaults({ failNext: [{ method: 'PATCH', status: 429, times: 2 }] });
+    before = patches();
+    const throttled = activeUser();
+    expect((await client.sendWriteOnce(describeDeactivateUser(throttled.id))).status).toBe(200);
+    expect(patches() - before).toBe(3);
+
+    // 503 and a dropped connection may have been applied: no second request here.
+    server.sim.setFaults({ failNext: [{ method: 'PATCH', status: 503, times: 1 }] });
+    before = patches();
+    expect(await rejection(client.sendWriteOnce(describeDeactivateUser(activeUser().id)))).toMatchObject({ kind: 'server', status: 503, attempts: 1 });
+    expect(patches() - before).toBe(1);
+
+    server.sim.setFaults({ dropConnectionRate: 1 });
+    const dropped = activeUser();
+    before = patches();
+    expect(await rejection(client.sendWriteOnce(describeDeactivateUser(dropped.id)))).toMatchObject({ kind: 'network' });
+    expect(patches() - before).toBe(1);
+    // The simulator applied it before dropping the answer: exactly the case the caller must check.
+    expect(server.sim.store.getUser(dropped.id)!.active).toBe(false);
+  });
+
   it('classifies an unknown user as not_found (404), without retrying', async () => {
     const client = fastClient(server);
     const before = server.sim.countRequests({ method: 'PATCH' });
