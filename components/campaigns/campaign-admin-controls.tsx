@@ -151,7 +151,8 @@ export function ReassignForm({ campaignId, reviewers }: { campaignId: number; re
 
 const closeSummary = (r: TCloseResult) =>
   `${r.certified.toLocaleString('en-US')} certified, ${r.revoked.toLocaleString('en-US')} revoked` +
-  `${r.revokedByRule ? ` (${r.revokedByRule.toLocaleString('en-US')} by the close rule)` : ''}, ${r.undecided.toLocaleString('en-US')} undecided.`;
+  `${r.revokedByRule ? ` (${r.revokedByRule.toLocaleString('en-US')} by the close rule)` : ''}, ${r.undecided.toLocaleString('en-US')} undecided. ` +
+  (r.remediationQueued > 0 ? `${r.remediationQueued.toLocaleString('en-US')} revocations are queued: review the dry run, then apply them.` : 'Nothing to remediate.');
 
 export function CloseControl({ campaignId, name, undecided, undecidedAction }: { campaignId: number; name: string; undecided: number; undecidedAction: TUndecidedAction }) {
   const router = useRouter();
@@ -174,7 +175,7 @@ export function CloseControl({ campaignId, name, undecided, undecidedAction }: {
         title={`Close “${name}”?`}
         message={
           <>
-            <p>Reviewers can no longer decide or sign off. {rule}</p>
+            <p>Reviewers can no longer decide or sign off. {rule} Every revoke is queued for remediation; nothing is sent to Airtable until you apply it.</p>
           </>
         }
         confirmLabel="Close campaign"
@@ -183,7 +184,9 @@ export function CloseControl({ campaignId, name, undecided, undecidedAction }: {
           const outcome = await closeCampaignAction({ campaignId });
           if (!outcome.ok) return outcome;
           toast({ title: 'Campaign closed', description: closeSummary(outcome.data), tone: 'success' });
-          router.refresh();
+          // The next step is remediation: take the admin there.
+          if (outcome.data.remediationQueued > 0) router.push(`/campaigns/${campaignId}/remediation`);
+          else router.refresh();
         }}
       />
     </div>

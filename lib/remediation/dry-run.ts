@@ -1,5 +1,6 @@
 import 'server-only';
 import type { TRemediationAction } from '@/db/schema';
+import { appendAudit, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { CSV_CONTENT_TYPE, csvStream, type TCsvCell, type TExportFile } from '@/lib/export';
 import {
@@ -210,4 +211,9 @@ export function exportDryRun(campaignId: number, format: 'csv' | 'json'): TExpor
     return { fileName: `${base}.csv`, contentType: CSV_CONTENT_TYPE, chunks: csvStream(DRY_RUN_CSV_HEADER, csvRows(p), { onRow }), rows: () => rows };
   }
   return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', chunks: jsonChunks(p, onRow), rows: () => rows };
+}
+
+/** Audit a downloaded dry run (`remediation.dry_run_exported`): what was about to be sent, and who took it away. */
+export function recordDryRunExport(actor: TActor, campaignId: number, file: TExportFile): void {
+  appendAudit({ actor, action: 'remediation.dry_run_exported', target: { type: 'campaign', id: String(campaignId) }, details: { file: file.fileName } });
 }

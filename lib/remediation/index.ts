@@ -11,7 +11,7 @@ export * from './types';
 export { enqueueCampaignRevocations, enqueueStaleDeactivations, ZStaleDeactivationInput, type TStaleDeactivationInput } from './enqueue';
 export { startDrain, drainOutbox, RemediationRunningError, type TDrainOptions, type TDrainProgress, type TDrainResult, type TStartedDrain } from './worker';
 export { startRemediation, retryFailed, type TRetryResult, type TStartRemediationOptions } from './apply';
-export { dryRunCampaign, exportDryRun, DRY_RUN_CSV_HEADER } from './dry-run';
+export { dryRunCampaign, exportDryRun, recordDryRunExport, DRY_RUN_CSV_HEADER } from './dry-run';
 export {
   getRemediationProgress,
   listRemediationActions,

@@ -3,6 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/actions/define-action';
+import { requestReconciliation } from '@/lib/evidence';
+import { startBackgroundRemediation } from '@/lib/jobs/remediation-job';
+import { retryFailed } from '@/lib/remediation';
 import {
   closeCampaign,
   createCampaignDraft,
@@ -85,4 +88,23 @@ export const closeCampaignAction = defineAction(z.object({ campaignId: ZCampaign
   const result = closeCampaign(actorOf(user), input.campaignId);
   revalidatePath('/campaigns', 'layout');
   return result;
+});
+
+export const requestReconciliationAction = defineAction(z.object({ campaignId: ZCampaignId }), admin, (input, { user }) => {
+  const { reconciliationId, snapshotId } = requestReconciliation(actorOf(user), input.campaignId);
+  revalidatePath(`/campaigns/${input.campaignId}/evidence`);
+  return { reconciliationId, snapshotId };
+});
+
+/** Apply a closed campaign's revocations now: a background drain of its outbox rows; the page polls. */
+export const startRemediationAction = defineAction(z.object({ campaignId: ZCampaignId }), admin, (input, { user }) => {
+  const { runId } = startBackgroundRemediation(actorOf(user), { campaignId: input.campaignId });
+  revalidatePath(`/campaigns/${input.campaignId}/remediation`);
+  return { runId };
+});
+
+export const retryFailedRemediationAction = defineAction(z.object({ campaignId: ZCampaignId }), admin, (input, { user }) => {
+  const result = retryFailed(actorOf(user), { campaignId: input.campaignId });
+  revalidatePath(`/campaigns/${input.campaignId}/remediation`);
+  return { retried: result.retried };
 });
