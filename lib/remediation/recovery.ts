@@ -1,41 +1,17 @@
 import 'server-only';
-import { hostname } from 'node:os';
 import type { TRemediationRun } from '@/db/schema';
 import { appendAudit, SYSTEM_ACTOR } from '@/lib/audit';
+import { describeOwnerLoss, RUN_HEARTBEAT_STALE_MS } from '@/lib/jobs/run-owner';
 import { log } from '@/lib/log';
 import { countInFlightActions, listRunningRunRows, markRunEnded, writeTransaction } from './queries';
 import { activeRemediationRuns } from './runs';
 import { parseSummary } from './summary';
 
-/** A running run without a heartbeat for this long belongs to a stuck or vanished process. */
-export const RUN_HEARTBEAT_STALE_MS = 2 * 60_000;
+export { RUN_HEARTBEAT_STALE_MS };
 
-/** Whether a process with this pid exists on this host (EPERM: it exists but is someone else's). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Why a `running` run is in fact interrupted, or null while its owner is alive. Same host: the
- * owner pid must exist (our own pid counts only if this process really runs it). Any host: the
- * heartbeat (every few seconds) must be younger than two minutes.
- */
+/** Why a `running` run is in fact interrupted, or null while its owner is alive (lib/jobs/run-owner.ts). */
 export function describeRunInterruption(run: TRemediationRun, now: Date = new Date()): string | null {
-  if (activeRemediationRuns().has(run.id)) return null;
-  const who = `pid ${run.ownerPid ?? '?'} on ${run.ownerHost ?? 'an unknown host'}`;
-  if (run.ownerHost === hostname() && run.ownerPid !== null && (run.ownerPid === process.pid || !processExists(run.ownerPid))) {
-    return `Interrupted: the process that ran it (${who}) stopped before it finished.`;
-  }
-  const beat = Date.parse(run.heartbeatAt ?? '');
-  if (!Number.isFinite(beat) || now.getTime() - beat > RUN_HEARTBEAT_STALE_MS) {
-    return `Interrupted: no heartbeat from ${who} since ${run.heartbeatAt ?? 'its start'} (more than 2 minutes).`;
-  }
-  return null;
+  return describeOwnerLoss(run, activeRemediationRuns().has(run.id), now);
 }
 
 /**

@@ -1,7 +1,7 @@
 import 'server-only';
-import { hostname } from 'node:os';
 import { getDb } from '@/db/client';
 import { appendAudit, SYSTEM_ACTOR } from '@/lib/audit';
+import { describeOwnerLoss, RUN_HEARTBEAT_STALE_MS } from '@/lib/jobs/run-owner';
 import { log } from '@/lib/log';
 import { listEndedSnapshotsWithRows, listRunningSnapshotRows, markSnapshotEnded } from './queries';
 import { activeRuns } from './runs';
@@ -9,34 +9,11 @@ import type { TSnapshot } from './types';
 import { deleteSnapshotContentSync } from './writer';
 
 /** A running snapshot without a heartbeat for this long belongs to a stuck or vanished process. */
-export const HEARTBEAT_STALE_MS = 2 * 60_000;
+export const HEARTBEAT_STALE_MS = RUN_HEARTBEAT_STALE_MS;
 
-/** Whether a process with this pid exists on this host (EPERM: it exists but is someone else's). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Why a `running` snapshot is in fact interrupted, or null while its owner is alive. Same host:
- * the owner pid must exist (our own pid counts only if this process really runs it). Any host:
- * the heartbeat (every ~5 s) must be younger than two minutes.
- */
+/** Why a `running` snapshot is in fact interrupted, or null while its owner is alive (lib/jobs/run-owner.ts). */
 export function describeInterruption(row: TSnapshot, now: Date = new Date()): string | null {
-  if (activeRuns().has(row.id)) return null;
-  const sameHost = row.ownerHost === hostname();
-  if (sameHost && (row.ownerPid === process.pid || !processExists(row.ownerPid))) {
-    return `Interrupted: the process that ran it (pid ${row.ownerPid} on ${row.ownerHost}) stopped before it finished.`;
-  }
-  const beat = Date.parse(row.heartbeatAt);
-  if (!Number.isFinite(beat) || now.getTime() - beat > HEARTBEAT_STALE_MS) {
-    return `Interrupted: no heartbeat from pid ${row.ownerPid} on ${row.ownerHost} since ${row.heartbeatAt} (more than 2 minutes).`;
-  }
-  return null;
+  return describeOwnerLoss(row, activeRuns().has(row.id), now);
 }
 
 /**
