@@ -8,6 +8,9 @@ const nextConfig = {
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status.
     authInterrupts: true,
+    // HR and activity CSV uploads go through a server action: lib/imports refuses files over 50 MB
+    // with a clear message; this lets such a file reach it (plus multipart overhead) instead of a generic error.
+    serverActions: { bodySizeLimit: '51mb' },
   },
   async headers() {
     return [

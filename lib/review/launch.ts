@@ -3,6 +3,7 @@ import type { TRecommendation } from '@/db/schema';
 import { appendAudit, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { getCompanyDomains } from '@/lib/settings';
+import { staleSignalSource } from '@/lib/stale/signals';
 import { assertSnapshotUsable, emptyScopeError, toCampaignView } from './campaigns';
 import { notFound } from './errors';
 import {
@@ -87,7 +88,7 @@ function stage(c: TCampaignView): TStaged {
   if (closed) stagePreviousRevocations(closed.id);
   stageManagers(c.snapshotId);
   const companyDomains = getCompanyDomains();
-  const sourceBits = prepareSignalSources({ campaignId: c.id, snapshotId: c.snapshotId });
+  const sourceBits = prepareSignalSources({ campaignId: c.id, snapshotId: c.snapshotId }, [staleSignalSource]);
   const cursor = { snapshotId: c.snapshotId, scope: c.scope, prevSnapshotId: launched?.snapshotId ?? null, prevClosedCampaignId: closed?.id ?? null };
   const base = {
     previousCampaignName: launched?.name ?? null,

@@ -191,9 +191,13 @@ export function registerSignalSource(source: TSignalSource): () => void {
   };
 }
 
-/** Prepare every registered source for one launch; the result ORs their reserved bits for a user (null: no source registered). */
-export function prepareSignalSources(ctx: TSignalSourceContext): ((user: TSignalSubject) => number) | null {
-  const prepared = [...sources()].map((source) => source(ctx));
+/**
+ * Prepare the built-in sources (passed by the launch itself, so they never depend on a module
+ * having been imported for its side effect) and every registered one for one launch; the result
+ * ORs their reserved bits for a user (null: no source at all).
+ */
+export function prepareSignalSources(ctx: TSignalSourceContext, builtIn: readonly TSignalSource[] = []): ((user: TSignalSubject) => number) | null {
+  const prepared = [...new Set([...builtIn, ...sources()])].map((source) => source(ctx));
   if (prepared.length === 0) return null;
   return (user) => {
     let bits = 0;

@@ -20,9 +20,18 @@ export const DEFAULT_SNAPSHOT_RETENTION = 12;
 
 export const ZSnapshotRetention = z.coerce.number().int('a whole number').min(1, 'keep at least 1 snapshot').max(1000, 'at most 1000');
 
+/** Stale-account thresholds (docs/decisions/009-stale-accounts.md). */
+export const DEFAULT_STALE_INACTIVE_DAYS = 90;
+export const DEFAULT_STALE_NEVER_ACTIVE_GRACE_DAYS = 30;
+
+export const ZStaleInactiveDays = z.coerce.number().int('a whole number of days').min(7, 'at least 7 days').max(3650, 'at most 3650 days');
+export const ZStaleNeverActiveGraceDays = z.coerce.number().int('a whole number of days').min(0, 'at least 0 days').max(3650, 'at most 3650 days');
+
 export const SETTING_SCHEMAS = {
   'company.domains': ZCompanyDomains,
   'snapshot.retention': ZSnapshotRetention,
+  'stale.inactiveDays': ZStaleInactiveDays,
+  'stale.neverActiveGraceDays': ZStaleNeverActiveGraceDays,
 } as const;
 
 export type TSettingKey = keyof typeof SETTING_SCHEMAS;
@@ -135,4 +144,38 @@ export function getSnapshotRetention(): number {
 /** Set how many complete snapshots to keep (1..1000); audited. */
 export function setSnapshotRetention(actor: TActor, keepLast: number): number {
   return setSetting(actor, 'snapshot.retention', keepLast);
+}
+
+export type TStaleThresholds = {
+  /** An active account with no activity for this many days is stale (default 90). */
+  inactiveDays: number;
+  /** An account never active is flagged once it is this many days old (default 30). */
+  neverActiveGraceDays: number;
+};
+
+/** The stale-account thresholds, defaults filled in. */
+export function getStaleThresholds(): TStaleThresholds {
+  return {
+    inactiveDays: getSetting('stale.inactiveDays') ?? DEFAULT_STALE_INACTIVE_DAYS,
+    neverActiveGraceDays: getSetting('stale.neverActiveGraceDays') ?? DEFAULT_STALE_NEVER_ACTIVE_GRACE_DAYS,
+  };
+}
+
+/**
+ * Set both stale-account thresholds; both are validated before either is written, and each
+ * change is audited (`settings.updated`). A value equal to the stored one is not rewritten.
+ */
+export function setStaleThresholds(actor: TActor, input: { inactiveDays: unknown; neverActiveGraceDays: unknown }): TStaleThresholds {
+  const inactive = ZStaleInactiveDays.safeParse(input.inactiveDays);
+  const grace = ZStaleNeverActiveGraceDays.safeParse(input.neverActiveGraceDays);
+  const fieldErrors: Record<string, string[]> = {};
+  if (!inactive.success) fieldErrors.inactiveDays = inactive.error.issues.map((i) => i.message);
+  if (!grace.success) fieldErrors.neverActiveGraceDays = grace.error.issues.map((i) => i.message);
+  if (!inactive.success || !grace.success) {
+    const summary = Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v.join(', ')}`).join('; ');
+    throw new AppError('invalid', `Invalid stale-account thresholds (${summary}).`, fieldErrors);
+  }
+  if (getSetting('stale.inactiveDays') !== inactive.data) setSetting(actor, 'stale.inactiveDays', inactive.data);
+  if (getSetting('stale.neverActiveGraceDays') !== grace.data) setSetting(actor, 'stale.neverActiveGraceDays', grace.data);
+  return getStaleThresholds();
 }
