@@ -48,7 +48,7 @@ test('an admin takes a snapshot, watches it finish, browses and searches it, and
   expect(csv).toHaveLength(1001);
 
   await page.goto('/');
-  await expect(page.getByText(/Last complete snapshot: #\d+ of .*1,000 users/)).toBeVisible();
+  await expect(page.getByRole('link', { name: /Last snapshot .* ago #\d+: 1,000 users/ })).toBeVisible();
 });
 
 test('a running snapshot shows in every tab, a second start is refused, and cancel leaves nothing', async ({ page }) => {

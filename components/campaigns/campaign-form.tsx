@@ -25,6 +25,8 @@ type TProps = {
   defaultDueDate: string;
   /** Editing a draft: its settings fill the form and saving replaces them. */
   draft?: TCampaignView;
+  /** A list of users to review, e.g. from the stale-accounts dashboard: offered as the "named users" scope. */
+  namedUsers?: { userIds: string[]; label: string } | null;
 };
 
 const ORG_UNIT_FIELDS = [
@@ -200,9 +202,10 @@ function OrgUnitPicker({ orgUnits, initial }: { orgUnits: TProps['orgUnits']; in
 }
 
 /** The wizard: a new draft, or (with `draft`) the settings of an existing one. */
-export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, orgUnits, defaultDueDate, draft }: TProps) {
+export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, orgUnits, defaultDueDate, draft, namedUsers }: TProps) {
   const router = useRouter();
-  const [kind, setKind] = useState<string>(draft?.scope.kind ?? 'all');
+  const named = namedUsers ?? (draft?.scope.kind === 'users' ? { userIds: draft.scope.userIds, label: `${draft.scope.userIds.length.toLocaleString('en-US')} named users` } : null);
+  const [kind, setKind] = useState<string>(draft?.scope.kind ?? (named ? 'users' : 'all'));
   const [rule, setRule] = useState<string>(draft?.reviewerRule ?? 'manager');
   const [undecided, setUndecided] = useState<string>(draft?.undecidedAction ?? 'report');
   const action = draft ? updateCampaignDraftAction : createCampaignDraftAction;
@@ -235,7 +238,7 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
       <Card>
         <CardHeader title="Scope" description="Who is in the campaign." />
         <CardBody className="flex flex-col gap-4">
-          <ChoiceGroup legend="Users in scope" error={['scope', 'scope.kind', 'scope.groupIds', 'scope.departments', 'scope.costCenters', 'scope.divisions']}>
+          <ChoiceGroup legend="Users in scope" error={['scope', 'scope.kind', 'scope.groupIds', 'scope.departments', 'scope.costCenters', 'scope.divisions', 'scope.userIds']}>
             <Radio name="scope.kind" value="all" label="All users" checked={kind === 'all'} onChange={setKind} />
             <Radio name="scope.kind" value="groups" label="Members of chosen groups" checked={kind === 'groups'} onChange={setKind} />
             {kind === 'groups' ? <GroupPicker groups={groups} truncated={groupsTruncated} initial={draft?.scope.groupIds ?? []} /> : null}
@@ -248,12 +251,18 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
               onChange={setKind}
             />
             {kind === 'attributes' ? <OrgUnitPicker orgUnits={orgUnits} initial={draft?.scope} /> : null}
+            {named ? (
+              <>
+                <Radio name="scope.kind" value="users" label={`Named users: ${named.label}`} checked={kind === 'users'} onChange={setKind} />
+                {kind === 'users' ? named.userIds.map((id) => <input key={id} type="hidden" name="scope.userIds" value={id} />) : null}
+              </>
+            ) : null}
           </ChoiceGroup>
           <Checkbox
             name="scope.includeInactive"
             label="Include deactivated users"
             description="Deactivated accounts that still hold access are often worth a look."
-            defaultChecked={draft?.scope.includeInactive ?? false}
+            defaultChecked={draft?.scope.includeInactive ?? Boolean(namedUsers)}
           />
         </CardBody>
       </Card>

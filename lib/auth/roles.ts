@@ -23,6 +23,7 @@ export const NAV_ITEMS: readonly TNavItem[] = [
   { href: '/campaigns', label: 'Campaigns', roles: ['admin', 'auditor'] },
   { href: '/reviews', label: 'My reviews', roles: ['admin', 'reviewer'] },
   { href: '/stale', label: 'Stale accounts', roles: ['admin', 'auditor'] },
+  { href: '/chargeback', label: 'Licenses', roles: ['admin', 'auditor'] },
   { href: '/audit', label: 'Audit log', roles: ['admin', 'auditor'] },
   { href: '/settings', label: 'Settings', roles: ['admin'] },
 ];

@@ -141,6 +141,7 @@ export function scopeParams(scope: TCampaignScope): Record<string, string> {
     scopeDepartments: JSON.stringify(scope.departments),
     scopeCostCenters: JSON.stringify(scope.costCenters),
     scopeDivisions: JSON.stringify(scope.divisions),
+    scopeUserIds: JSON.stringify(scope.userIds),
   };
 }
 
@@ -158,6 +159,9 @@ function userInScope(a: string, scope: TCampaignScope): string {
     if (scope.departments.length > 0) parts.push(`${a}.department IN (SELECT value FROM json_each(@scopeDepartments))`);
     if (scope.costCenters.length > 0) parts.push(`${a}.cost_center IN (SELECT value FROM json_each(@scopeCostCenters))`);
     if (scope.divisions.length > 0) parts.push(`${a}.division IN (SELECT value FROM json_each(@scopeDivisions))`);
+  }
+  if (scope.kind === 'users') {
+    parts.push(`${a}.scim_id IN (SELECT value FROM json_each(@scopeUserIds))`);
   }
   return parts.length === 0 ? '1' : `(${parts.join(' AND ')})`;
 }

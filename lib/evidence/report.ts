@@ -129,6 +129,7 @@ function describeScope(ctx: TEvidenceContext, scope: TCampaignScope): string {
     const list = scope.groupIds.map((id) => `${names.get(id) ?? '(unknown group)'} [${id}]`).join(', ');
     return `Members of ${scope.groupIds.length} group${scope.groupIds.length === 1 ? '' : 's'} and only those memberships: ${list} (${inactive}).`;
   }
+  if (scope.kind === 'users') return `${scope.userIds.length} named user${scope.userIds.length === 1 ? '' : 's'} (for example the accounts flagged on the stale-accounts dashboard) (${inactive}).`;
   const parts: string[] = [];
   if (scope.departments.length > 0) parts.push(`department is one of ${scope.departments.join(', ')}`);
   if (scope.costCenters.length > 0) parts.push(`cost center is one of ${scope.costCenters.join(', ')}`);
@@ -292,7 +293,7 @@ function* population(ctx: TEvidenceContext, p: TPopulationCounts): Generator<str
   yield `<h3>Users → account items</h3><table><thead>${headerRow(['', 'Count'])}</thead><tbody>`;
   yield line(`Users in snapshot #${s.id}`, p.users.total);
   if (!scope.includeInactive) yield line('− deactivated users (the scope excludes them)', excludedInactive, 'sub');
-  if (scope.kind !== 'all') yield line(`− users outside the scope's ${scope.kind === 'groups' ? 'groups' : 'department / cost center / division filter'}`, p.users.total - excludedInactive - p.users.inScope, 'sub');
+  if (scope.kind !== 'all') yield line(`− users outside the scope's ${scope.kind === 'groups' ? 'groups' : scope.kind === 'users' ? 'list of named users' : 'department / cost center / division filter'}`, p.users.total - excludedInactive - p.users.inScope, 'sub');
   yield line('= users in scope', p.users.inScope, 'total');
   yield line(c.reviewAccounts ? 'Account items (expected: one per user in scope)' : 'Account items (accounts are not reviewed in this campaign: expected 0)', p.items.account);
   if (c.reviewAccounts) yield gap('users in scope without an account item', p.items.usersWithoutAccountItem);

@@ -51,6 +51,13 @@ describe('campaign drafts', () => {
     { name: 'neither accounts nor memberships', input: (s) => campaignInput(s, { reviewAccounts: false, reviewMemberships: false }), field: 'reviewAccounts' },
     { name: 'a groups scope without groups', input: (s) => campaignInput(s, { scope: { kind: 'groups', groupIds: [], includeInactive: false } }), field: 'scope.groupIds' },
     { name: 'an attributes scope without filters', input: (s) => campaignInput(s, { scope: { kind: 'attributes', includeInactive: false } }), field: 'scope.departments' },
+    { name: 'a users scope naming nobody', input: (s) => campaignInput(s, { scope: { kind: 'users', userIds: [], includeInactive: true } }), field: 'scope.userIds' },
+    {
+      name: 'a users scope of ids not in the snapshot',
+      input: (s) => campaignInput(s, { scope: { kind: 'users', userIds: ['usrDOESNOTEXIST00'], includeInactive: true } }),
+      field: 'scope',
+      message: /selects nothing/,
+    },
     { name: 'an empty name', input: (s) => campaignInput(s, { name: '  ' }), field: 'name' },
     { name: 'a name over 200 characters', input: (s) => campaignInput(s, { name: 'x'.repeat(201) }), field: 'name' },
     { name: 'an unknown snapshot', input: () => campaignInput(9999), field: 'snapshotId', message: /does not exist/ },

@@ -30,6 +30,9 @@ function expectedCounts(store: SimStore, scope: TScopeInput, what: { accounts: b
     inScope = new Set(
       users.filter((u) => activeOk(u) && match(scope.departments, u.department) && match(scope.costCenters, u.costCenter) && match(scope.divisions, u.division)).map((u) => u.id),
     );
+  } else if (scope.kind === 'users') {
+    const named = new Set([scope.userIds ?? []].flat());
+    inScope = new Set(users.filter((u) => activeOk(u) && named.has(u.id)).map((u) => u.id));
   } else {
     inScope = new Set(users.filter(activeOk).map((u) => u.id));
   }
@@ -68,6 +71,18 @@ describe('launchCampaign: item generation', () => {
       scope: () => ({ kind: 'attributes', departments: ['Engineering'], costCenters: ['CC-1010', 'CC-1011'], includeInactive: true }),
       accounts: true,
       memberships: true,
+    },
+    {
+      name: 'named users (the stale dashboard), an inactive one included',
+      scope: (s) => ({ kind: 'users', userIds: [...s.allUsers().filter((u) => u.active).slice(0, 5), ...s.allUsers().filter((u) => !u.active).slice(0, 2)].map((u) => u.id), includeInactive: true }),
+      accounts: true,
+      memberships: true,
+    },
+    {
+      name: 'named users, active only (a deactivated one named is left out)',
+      scope: (s) => ({ kind: 'users', userIds: [...s.allUsers().filter((u) => u.active).slice(0, 3), ...s.allUsers().filter((u) => !u.active).slice(0, 1)].map((u) => u.id), includeInactive: false }),
+      accounts: true,
+      memberships: false,
     },
     { name: 'division', scope: (s) => ({ kind: 'attributes', divisions: [s.allUsers().find((u) => u.division)?.division ?? ''], includeInactive: false }), accounts: false, memberships: true },
   ];

@@ -237,6 +237,10 @@ function scopeSql(snapshotId: number, scope: TCampaignScope): TScopeSql {
       params[name] = JSON.stringify(values);
     }
   }
+  if (scope.kind === 'users') {
+    parts.push('u.scim_id IN (SELECT value FROM json_each(@userIds))');
+    params.userIds = JSON.stringify(scope.userIds);
+  }
   return { where: parts.join(' AND '), params, groupFilter: scope.kind === 'groups' };
 }
 

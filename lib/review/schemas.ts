@@ -123,18 +123,22 @@ export function normalizeDueAt(value: string): string | null {
   return null;
 }
 
-export const SCOPE_KINDS = ['all', 'groups', 'attributes'] as const;
+export const SCOPE_KINDS = ['all', 'groups', 'attributes', 'users'] as const;
 export type TScopeKind = (typeof SCOPE_KINDS)[number];
 
 const ZNameList = listOf(z.string().trim().min(1).max(200), 1_000).optional();
 const ZGroupIdList = listOf(z.string().trim().min(1).max(200), 5_000).optional();
+/** At most this many named users in a `users` scope (e.g. the flagged accounts of the stale-accounts dashboard). */
+export const MAX_SCOPE_USERS = 10_000;
+const ZUserIdList = listOf(z.string().trim().min(1).max(200), MAX_SCOPE_USERS).optional();
 
 const uniq = (list: readonly string[] | undefined): string[] => [...new Set(list ?? [])];
 
 /**
  * Who is in a campaign. `all`: every user; `groups`: members of the chosen groups (and only those
  * memberships); `attributes`: users whose department AND cost center AND division match the
- * lists given (an empty list does not filter). Deactivated users only with `includeInactive`.
+ * lists given (an empty list does not filter); `users`: the named users (by SCIM id), e.g. the
+ * accounts flagged on the stale-accounts dashboard. Deactivated users only with `includeInactive`.
  */
 export const ZCampaignScope = z
   .object({
@@ -143,6 +147,7 @@ export const ZCampaignScope = z
     departments: ZNameList,
     costCenters: ZNameList,
     divisions: ZNameList,
+    userIds: ZUserIdList,
     includeInactive: ZFlag.default(false),
   })
   .superRefine((s, ctx) => {
@@ -152,6 +157,9 @@ export const ZCampaignScope = z
     if (s.kind === 'attributes' && uniq(s.departments).length + uniq(s.costCenters).length + uniq(s.divisions).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['departments'], message: 'choose at least one department, cost center or division' });
     }
+    if (s.kind === 'users' && uniq(s.userIds).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['userIds'], message: 'name at least one user' });
+    }
   })
   // Keep only what the kind uses, so a stored scope never carries a filter that does nothing.
   .transform((s) => ({
@@ -160,6 +168,7 @@ export const ZCampaignScope = z
     departments: s.kind === 'attributes' ? uniq(s.departments) : [],
     costCenters: s.kind === 'attributes' ? uniq(s.costCenters) : [],
     divisions: s.kind === 'attributes' ? uniq(s.divisions) : [],
+    userIds: s.kind === 'users' ? uniq(s.userIds) : [],
     includeInactive: s.includeInactive,
   }));
 export type TCampaignScope = z.output<typeof ZCampaignScope>;

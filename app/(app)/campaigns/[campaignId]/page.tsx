@@ -206,7 +206,9 @@ function Parameters({ campaign: c }: { campaign: TCampaignView }) {
       ? 'All users'
       : c.scope.kind === 'groups'
         ? `Members of ${c.scope.groupIds.length} group${c.scope.groupIds.length === 1 ? '' : 's'}`
-        : [c.scope.departments.length ? `Departments: ${c.scope.departments.join(', ')}` : '', c.scope.costCenters.length ? `Cost centers: ${c.scope.costCenters.join(', ')}` : '', c.scope.divisions.length ? `Divisions: ${c.scope.divisions.join(', ')}` : '']
+        : c.scope.kind === 'users'
+          ? `${formatCount(c.scope.userIds.length)} named users`
+          : [c.scope.departments.length ? `Departments: ${c.scope.departments.join(', ')}` : '', c.scope.costCenters.length ? `Cost centers: ${c.scope.costCenters.join(', ')}` : '', c.scope.divisions.length ? `Divisions: ${c.scope.divisions.join(', ')}` : '']
             .filter(Boolean)
             .join('; ');
   const reviewed = [c.reviewAccounts ? 'Accounts' : '', c.reviewMemberships ? 'Group memberships' : ''].filter(Boolean).join(' and ');

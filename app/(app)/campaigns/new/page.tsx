@@ -7,12 +7,35 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageRole } from '@/lib/auth/guards';
 import { formatCount, formatDateTime } from '@/lib/format';
+import { MAX_SCOPE_USERS } from '@/lib/review';
 import { listSnapshotGroups, listSnapshotOrgUnits, listSnapshots } from '@/lib/snapshot';
+import { listStaleAccountIds, MAX_LINK_USERS, STALE_RULE_FILTERS } from '@/lib/stale';
 
 export const metadata: Metadata = { title: 'New campaign' };
 
 const GROUP_LIMIT = 500;
-const ZQuery = z.object({ snapshot: z.coerce.number().int().min(1).optional().catch(undefined) });
+const ZQuery = z.object({
+  snapshot: z.coerce.number().int().min(1).optional().catch(undefined),
+  // From the stale-accounts dashboard (lib/stale/links.ts): chosen accounts, or a filter of flagged ones.
+  stale: z.literal('1').optional().catch(undefined),
+  users: z.string().max(3_000).optional().catch(undefined),
+  staleRule: z.enum(STALE_RULE_FILTERS).optional().catch(undefined),
+  staleDepartment: z.string().trim().min(1).max(200).optional().catch(undefined),
+  staleUnassigned: z.literal('1').optional().catch(undefined),
+  staleQ: z.string().trim().max(200).optional().catch(undefined),
+});
+
+/** The accounts a stale-dashboard link names: the ticked ones, or every flagged account of its filter. */
+function staleSelection(query: z.output<typeof ZQuery>): { userIds: string[]; label: string } | null {
+  if (query.stale !== '1') return null;
+  if (query.users) {
+    const userIds = [...new Set(query.users.split(',').map((id) => id.trim()).filter(Boolean))].slice(0, MAX_LINK_USERS);
+    return { userIds, label: `${formatCount(userIds.length)} accounts chosen on the stale-accounts dashboard` };
+  }
+  const filter = { rule: query.staleRule, department: query.staleUnassigned === '1' ? null : query.staleDepartment, q: query.staleQ };
+  const { ids } = listStaleAccountIds(filter, MAX_SCOPE_USERS);
+  return { userIds: ids, label: `${formatCount(ids.length)} flagged accounts from the stale-accounts dashboard` };
+}
 
 /** The suggested due date: two weeks out (a server page renders once per request). */
 function twoWeeksFromToday(): string {
@@ -23,7 +46,8 @@ type TProps = { searchParams: Promise<Record<string, string | string[] | undefin
 
 export default async function NewCampaignPage({ searchParams }: TProps) {
   await requirePageRole('admin');
-  const { snapshot } = ZQuery.parse(await searchParams);
+  const query = ZQuery.parse(await searchParams);
+  const { snapshot } = query;
   // Only complete snapshots can be reviewed; the newest first.
   const complete = listSnapshots({ page: 1, pageSize: 100 }).rows.filter((s) => s.status === 'complete');
   const breadcrumbs = [{ label: 'Campaigns', href: '/campaigns' }, { label: 'New campaign' }];
@@ -58,6 +82,7 @@ export default async function NewCampaignPage({ searchParams }: TProps) {
         groupsTruncated={groups.total > groups.rows.length}
         orgUnits={listSnapshotOrgUnits(chosen.id)}
         defaultDueDate={twoWeeksFromToday()}
+        namedUsers={staleSelection(query)}
       />
     </div>
   );
