@@ -23,7 +23,8 @@ export function StaleTrendChart({ points }: { points: readonly TTrendChartPoint[
   return (
     <div aria-hidden="true" className="h-64 w-full">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={[...points]} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        {/* No keyboard layer: the chart is hidden from assistive technology, so it must not take focus either. */}
+        <LineChart data={[...points]} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer={false}>
           <CartesianGrid stroke="var(--color-line)" strokeDasharray="3 3" />
           <XAxis dataKey="label" tick={{ fontSize: 12, fill: 'var(--color-ink-muted)' }} />
           <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: 'var(--color-ink-muted)' }} width={56} />
