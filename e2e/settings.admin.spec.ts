@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, loginAs } from './fixtures';
 
@@ -56,6 +57,14 @@ test('save, test and remove a connection; the token never reaches the browser', 
   await expect(page.getByText(`…${secretToken.slice(-4)}`, { exact: true })).toBeVisible();
   expect(await page.content()).not.toContain(secretToken);
   await expect(page.getByRole('note', { name: 'Demo mode' })).toHaveCount(0);
+
+  // At rest: the database holds ciphertext only (nor the token in base64 / hex), and the last 4 characters.
+  const db = new Database('.tmp/e2e/attest.db', { readonly: true, fileMustExist: true });
+  const stored = db.prepare('SELECT token_ciphertext AS c, token_last4 AS l FROM scim_connection').get() as { c: string; l: string };
+  db.close();
+  expect(stored.l).toBe(secretToken.slice(-4));
+  for (const form of [secretToken, Buffer.from(secretToken).toString('base64'), Buffer.from(secretToken).toString('hex')]) expect(stored.c).not.toContain(form);
+  expect(stored.c.length).toBeGreaterThan(secretToken.length);
 
   // Empty token field: tests the saved connection.
   await page.getByRole('button', { name: 'Test connection' }).click();
