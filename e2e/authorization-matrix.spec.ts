@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, request as requestFactory, test, type APIRequestContext } from '@playwright/test';
 import type { TRole } from '@/db/schema';
-import { callServerAction, loginAs } from './fixtures';
+import { builtServerActions, callServerAction, loginAs } from './fixtures';
 
 /**
  * Every server action and route handler, found in the code (the build's server-reference
@@ -78,22 +78,9 @@ function filesUnder(dir: string, name: string): string[] {
   });
 }
 
-/** `app/(app)/campaigns/[campaignId]/page` → `/campaigns/1`: a page that carries the action. */
-function pageUrl(worker: string): string {
-  const path = worker
-    .replace(/^app/, '')
-    .replace(/\/page$/, '')
-    .replace(/\/\([^)]+\)/g, '')
-    .replace(/\[[^\]]+\]/g, '1');
-  return path === '' ? '/' : path;
-}
-
-type TManifestEntry = { workers: Record<string, unknown>; filename: string; exportedName: string };
-
 test('every server action and route handler allows exactly the roles of its rule', async ({ baseURL }) => {
   test.setTimeout(180_000);
-  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, TManifestEntry> };
-  const actions = Object.entries(manifest.node).map(([id, entry]) => ({ id, key: `${entry.filename}#${entry.exportedName}`, url: pageUrl(Object.keys(entry.workers)[0] ?? 'app/page') }));
+  const actions = builtServerActions(baseURL ?? '');
 
   // The code is the list: every exported action of every "use server" module is in the build, and has a rule.
   const sourceActions = filesUnder('app', 'actions.ts').flatMap((file) =>
@@ -118,7 +105,7 @@ test('every server action and route handler allows exactly the roles of its rule
     for (const who of WHO) {
       // signOut would end the session this loop reuses: check it refuses anonymous callers only.
       if (rule === 'signed-in' && who !== 'anonymous') continue;
-      const { result } = await callServerAction(contexts.get(who) as APIRequestContext, { id: action.id, url: `${baseURL}${action.url}` }, ['matrix-probe']);
+      const { result } = await callServerAction(contexts.get(who) as APIRequestContext, action, ['matrix-probe']);
       const label = `${action.key} as ${who}`;
       if (allows(rule, who)) expect(result, label).toMatchObject({ ok: false, code: 'invalid', status: 400 });
       else expect(result, label).toMatchObject({ ok: false, code: who === 'anonymous' ? 'unauthorized' : 'forbidden', status: who === 'anonymous' ? 401 : 403 });

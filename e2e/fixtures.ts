@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test as base, type APIRequestContext, type Page } from '@playwright/test';
 import { DEMO_ACCOUNTS } from '@/lib/demo/accounts';
@@ -80,6 +81,28 @@ export async function takeSnapshot(page: Page, timeout = 60_000): Promise<void> 
       { timeout, intervals: [1_000] },
     )
     .toBeGreaterThan(before);
+}
+
+type TManifestEntry = { workers: Record<string, unknown>; filename: string; exportedName: string };
+
+/** `app/(app)/campaigns/[campaignId]/page` → `/campaigns/1`: a page whose requests can carry the action. */
+function pageUrlOfWorker(worker: string): string {
+  const path = worker
+    .replace(/^app/, '')
+    .replace(/\/page$/, '')
+    .replace(/\/\([^)]+\)/g, '')
+    .replace(/\[[^\]]+\]/g, '1');
+  return path === '' ? '/' : path;
+}
+
+/** Every server action of the build (its server-reference manifest): id, `file#export` and a page URL to post it to. */
+export function builtServerActions(baseURL: string): Array<TCapturedAction & { key: string }> {
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, TManifestEntry> };
+  return Object.entries(manifest.node).map(([id, entry]) => ({
+    id,
+    key: `${entry.filename}#${entry.exportedName}`,
+    url: `${baseURL}${pageUrlOfWorker(Object.keys(entry.workers)[0] ?? 'app/page')}`,
+  }));
 }
 
 /** An ISO date `days` from today (due dates). */
