@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   too_large: 413,
   rate_limited: 429,
   internal: 500,
+  busy: 503,
 } as const;
 export type TErrorCode = keyof typeof ERROR_STATUS;
 
@@ -28,4 +29,17 @@ export class AppError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+}
+
+/**
+ * SQLite's "database is locked" after the connection's busy timeout (another process held the
+ * write lock for seconds: a large snapshot write, a backup) as a clear, retryable answer instead
+ * of an internal error. Anything else comes back unchanged.
+ */
+export function asBusyError(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && error.name === 'SqliteError' && typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
+    return new AppError('busy', 'The database is busy with another change. Nothing was saved; try again in a moment.');
+  }
+  return error;
 }

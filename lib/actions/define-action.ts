@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { TRole } from '@/db/schema';
 import { requireRole } from '@/lib/auth/guards';
 import { getSessionUser, type TSessionUser } from '@/lib/auth/session';
-import { AppError } from '@/lib/errors';
+import { AppError, asBusyError } from '@/lib/errors';
 import type { TActionResult } from './result';
 import { log } from '@/lib/log';
 
@@ -49,8 +49,9 @@ export function defineAction<S extends z.ZodType, T, P extends TRole[] | 'public
     } catch (error) {
       // Next's redirect() / notFound() work by throwing: let them through.
       unstable_rethrow(error);
-      if (error instanceof AppError) {
-        return { ok: false, code: error.code, status: error.status, error: error.message, fieldErrors: error.fieldErrors };
+      const known = asBusyError(error);
+      if (known instanceof AppError) {
+        return { ok: false, code: known.code, status: known.status, error: known.message, fieldErrors: known.fieldErrors };
       }
       const errorId = randomUUID().slice(0, 8);
       log.error({ errorId, err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'server action failed');

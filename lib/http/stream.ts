@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AppError } from '@/lib/errors';
+import { AppError, asBusyError } from '@/lib/errors';
 import { encodeUtf8, type TExportFile } from '@/lib/export/stream';
 import { log } from '@/lib/log';
 
@@ -23,7 +23,8 @@ export function attachment(fileName: string): string {
 }
 
 /** Map an error thrown by a lib/ call in a route handler to a JSON answer (internal ones get an id, never their text). */
-export function errorResponse(error: unknown): Response {
+export function errorResponse(thrown: unknown): Response {
+  const error = asBusyError(thrown);
   if (error instanceof AppError) return Response.json({ ok: false, code: error.code, error: error.message }, { status: error.status });
   const errorId = randomUUID().slice(0, 8);
   log.error({ errorId, err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, 'route handler failed');
