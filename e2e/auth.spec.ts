@@ -2,9 +2,9 @@ import { expect, test } from '@playwright/test';
 import { demoAccount, expectAccessible } from './fixtures';
 
 const NAV: Record<'admin' | 'reviewer' | 'auditor', string[]> = {
-  admin: ['Dashboard', 'Snapshots', 'Campaigns', 'My reviews', 'Stale accounts', 'Audit log', 'Settings'],
+  admin: ['Dashboard', 'Snapshots', 'Campaigns', 'My reviews', 'Stale accounts', 'Licenses', 'Audit log', 'Settings'],
   reviewer: ['Dashboard', 'My reviews'],
-  auditor: ['Dashboard', 'Snapshots', 'Campaigns', 'Stale accounts', 'Audit log'],
+  auditor: ['Dashboard', 'Snapshots', 'Campaigns', 'Stale accounts', 'Licenses', 'Audit log'],
 };
 
 test('the sign-in page is accessible and offers the three demo accounts', async ({ page }) => {

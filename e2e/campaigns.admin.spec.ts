@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, fillCampaign, inDays, loginAs } from './fixtures';
+import { expectAccessible, fillCampaign, inDays, loginAs, toasts } from './fixtures';
 
 test('an admin creates a campaign (refused with a past due date), previews it, launches it and sees its progress', async ({ page }) => {
   test.setTimeout(150_000);
@@ -120,7 +120,7 @@ test('an admin creates a campaign (refused with a past due date), previews it, l
   await reassign.getByRole('textbox', { name: /Reassign the selected items to/ }).fill('jordan.deputy@northwind.example');
   await reassign.getByRole('textbox', { name: 'Reason' }).fill('Morgan is on leave in December');
   await reassign.getByRole('button', { name: 'Reassign selected' }).click();
-  await expect(page.getByText('2 items moved')).toBeVisible();
+  await expect(toasts(page).getByText('2 items moved')).toBeVisible();
   await page.getByRole('form', { name: 'Filter items' }).getByLabel('Reviewer').selectOption('jordan.deputy@northwind.example');
   await page.getByRole('form', { name: 'Filter items' }).getByRole('button', { name: 'Apply' }).click();
   await expect(itemsTable.getByRole('row')).toHaveCount(3);

@@ -105,6 +105,9 @@ export function builtServerActions(baseURL: string): Array<TCapturedAction & { k
   }));
 }
 
+/** The visible toasts (the same text is also announced in a hidden live region: match the toast, not both). */
+export const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
+
 /** An ISO date `days` from today (due dates). */
 export const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 

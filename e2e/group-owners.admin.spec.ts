@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, inDays, loginAs, takeSnapshot } from './fixtures';
+import { expectAccessible, inDays, loginAs, takeSnapshot, toasts } from './fixtures';
 
 test('an admin sets the owners of a group and a "group owner" campaign sends its memberships to them', async ({ page }) => {
   test.setTimeout(150_000);
@@ -23,7 +23,7 @@ test('an admin sets the owners of a group and a "group owner" campaign sends its
 
   await page.getByRole('form', { name: `Owners of ${groupName}` }).getByRole('textbox').fill('Morgan.Manager@northwind.example');
   await page.getByRole('form', { name: `Owners of ${groupName}` }).getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText(`Owners of ${groupName} saved`)).toBeVisible();
+  await expect(toasts(page).getByText(`Owners of ${groupName} saved`)).toBeVisible();
   await expect(firstGroup).toContainText('by alex.admin@northwind.example');
   await page.reload();
   await expect(page.getByRole('form', { name: `Owners of ${groupName}` }).getByRole('textbox')).toHaveValue('morgan.manager@northwind.example');

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
-import { callServerAction, captureServerAction, expectAccessible, fillCampaign, inDays, loginAs, takeSnapshot, type TCapturedAction } from './fixtures';
+import { callServerAction, captureServerAction, expectAccessible, fillCampaign, inDays, loginAs, takeSnapshot, type TCapturedAction, toasts } from './fixtures';
 
 /** Run `act` and return the id of the server action it calls. */
 async function actionOf(page: Page, act: () => Promise<void>): Promise<TCapturedAction> {
@@ -55,7 +55,7 @@ test('an admin closes a campaign, reads the dry run, applies it and sees every r
   await page.getByRole('button', { name: 'Close campaign' }).click();
   const closeAction = await actionOf(page, () => page.getByRole('dialog').getByRole('button', { name: 'Close campaign' }).click());
   await expect(page).toHaveURL(/\/remediation$/, { timeout: 20_000 });
-  await expect(page.getByRole('region', { name: 'Notifications' }).getByText(/2 revocations are queued/)).toBeVisible();
+  await expect(toasts(page).getByText(/2 revocations are queued/)).toBeVisible();
 
   // Dry run after close: the stored requests, exactly.
   await page.getByRole('link', { name: 'Dry run: the exact requests' }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, fillCampaign, inDays, loginAs } from './fixtures';
+import { expectAccessible, fillCampaign, inDays, loginAs, toasts } from './fixtures';
 
 test('a reviewer decides with the keyboard, revokes with a justification, bulk-certifies a filter and signs off; the admin sees 100% and closes', async ({ page, browser }) => {
   test.setTimeout(240_000);
@@ -60,7 +60,7 @@ test('a reviewer decides with the keyboard, revokes with a justification, bulk-c
   const otherRevoke = other.getByRole('dialog', { name: /Revoke/ });
   await otherRevoke.getByRole('textbox').fill('Should not win');
   await otherRevoke.getByRole('button', { name: 'Revoke', exact: true }).click();
-  await expect(other.getByText(/This item changed since you loaded it/)).toBeVisible();
+  await expect(toasts(other).getByText(/This item changed since you loaded it/)).toBeVisible();
   await expect(otherGrid.locator('[role=row][data-active]')).toContainText('Certified');
   await otherBrowser.close();
 

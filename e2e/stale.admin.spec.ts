@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { expect, test } from '@playwright/test';
-import { expectAccessible, inDays, loginAs, takeSnapshot } from './fixtures';
+import { expectAccessible, inDays, loginAs, takeSnapshot, toasts } from './fixtures';
 
 type TUserRow = { id: string; email: string; active: string; department: string };
 
@@ -38,7 +38,7 @@ test('an admin uploads an HR roster, sees the stale-account counts change, expor
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByRole('table', { name: 'Column mapping' })).toBeVisible();
   await page.getByRole('button', { name: `Import ${users.length.toLocaleString('en-US')} rows` }).click();
-  await expect(page.getByText('HR roster imported')).toBeVisible({ timeout: 20_000 });
+  await expect(toasts(page).getByText('HR roster imported')).toBeVisible({ timeout: 20_000 });
 
   // The dashboard now finds exactly the three leavers.
   await page.goto('/stale');
