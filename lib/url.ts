@@ -25,13 +25,15 @@ export function nextSort(currentSort: string | undefined, currentDir: string | u
 
 /**
  * A free-text URL parameter: trimmed, bounded, and empty meaning "no filter". Bad values become
- * undefined rather than an error page: people edit URLs.
+ * undefined rather than an error page: people edit URLs. A NUL (`%00`) is bad: nobody types one,
+ * and the searches these feed use SQLite's LIKE, which stops reading its pattern at a NUL.
  */
 export const queryText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .refine((v) => !v.includes('\u0000'))
     .optional()
     .transform((v) => v || undefined)
     .catch(undefined);

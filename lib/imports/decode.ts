@@ -182,6 +182,12 @@ export function decodeCsvBytes(bytes: Uint8Array): TDecoded {
     } catch {
       return fileProblem(`The file starts with a ${encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE'} byte-order mark but is not valid UTF-16. Save it as "CSV UTF-8" and upload it again.`);
     }
+    // U+0000 is refused in UTF-16 as the NUL byte is in UTF-8 below; located on the UTF-8 form of the text.
+    if (text.includes('\0')) {
+      const utf8 = new TextEncoder().encode(text);
+      const where = locateByte(utf8, utf8.indexOf(0));
+      return fileProblem(`Line ${where.line}, column ${where.column}: the file contains a NUL character, so it is not a text CSV file.`, where.line, where.column, where.header);
+    }
   } else {
     const nul = bytes.indexOf(0);
     if (nul >= 0) {

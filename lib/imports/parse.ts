@@ -114,9 +114,20 @@ function csvOptions(delimiter: string, onRecord: (record: string[], endLine: num
   };
 }
 
-function csvProblem(error: CsvError, lastGoodLine: number, columns: readonly TColumnMapping[]): TImportProblem {
+/**
+ * The line the record after `lastGoodLine` starts on: csv-parse skips blank lines, and lines of
+ * empty values, without reporting them, so "the line after the last record" may be a blank one.
+ */
+function nextRecordLine(text: string, delimiter: string, lastGoodLine: number): number {
+  const lines = text.split('\n');
+  let line = lastGoodLine + 1;
+  while (line < lines.length && (lines[line - 1] ?? '').replace(/""/g, '').split(delimiter).every((v) => v.trim() === '')) line++;
+  return line;
+}
+
+function csvProblem(error: CsvError, recordLine: number, columns: readonly TColumnMapping[]): TImportProblem {
   const info = error as CsvError & { lines?: number; column?: number | string; record?: string[] };
-  const line = typeof info.lines === 'number' ? info.lines : lastGoodLine + 1;
+  const line = typeof info.lines === 'number' ? info.lines : recordLine;
   const columnIndex = typeof info.column === 'number' ? info.column : null;
   const column = columnIndex === null ? undefined : columns[columnIndex];
   const where = column ? `Line ${line}, column ${column.letter} ("${column.header}")` : `Line ${line}`;
@@ -129,7 +140,7 @@ function csvProblem(error: CsvError, lastGoodLine: number, columns: readonly TCo
         message: `Line ${line} has ${info.record?.length ?? 'a different number of'} values but the header has ${columns.length}. A value that contains the delimiter must be in double quotes.`,
       };
     case 'CSV_QUOTE_NOT_CLOSED':
-      return { line: lastGoodLine + 1, column: null, header: null, message: `Line ${lastGoodLine + 1}: a quoted value starts here and is never closed (a " is missing).` };
+      return { line: recordLine, column: null, header: null, message: `Line ${recordLine}: a quoted value starts here and is never closed (a " is missing).` };
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
@@ -302,7 +313,7 @@ export function scanImport(kind: TImportKind, bytes: Uint8Array, options: TScanO
   const problems = new ProblemList();
 
   // Pass 1: header, structure, row count and the evidence for numeric date orders.
-  const state: { mapping: THeaderMapping | null; rowCount: number; lastGoodLine: number } = { mapping: null, rowCount: 0, lastGoodLine: 1 };
+  const state: { mapping: THeaderMapping | null; rowCount: number; lastGoodLine: number } = { mapping: null, rowCount: 0, lastGoodLine: 0 };
   const evidence = new Map<TImportField, TDateEvidence>();
   const rawPreview: TRowContext[] = [];
   try {
@@ -330,7 +341,7 @@ export function scanImport(kind: TImportKind, bytes: Uint8Array, options: TScanO
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const columns = state.mapping?.columns ?? [];
-    return { ...emptyScan(kind, bytes, sha256, csvProblem(error, state.lastGoodLine, columns)), encoding: decoded.encoding, delimiter, columns };
+    return { ...emptyScan(kind, bytes, sha256, csvProblem(error, nextRecordLine(text, delimiter, state.lastGoodLine), columns)), encoding: decoded.encoding, delimiter, columns };
   }
   const m = state.mapping;
   const rowCount = state.rowCount;

@@ -46,6 +46,13 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => v || undefined);
 
+/**
+ * Optional search text for a SQL LIKE. SQLite's LIKE reads its pattern as a C string, so a NUL
+ * ends it early ("a\0b" would match like "%a"): refused rather than silently widened.
+ */
+const optionalSearch = (max: number) =>
+  optionalText(max).refine((v) => v === undefined || !v.includes('\u0000'), 'the search text cannot contain a NUL character');
+
 /** An optional choice; '' (an empty select) means "not given". */
 const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -183,7 +190,14 @@ export const ZCampaignInput = z
     reviewMemberships: ZFlag.default(false),
     reviewerRule: z.enum(REVIEWER_RULES, { error: 'choose how reviewers are assigned' }),
     fixedReviewerEmail: ZOptionalEmail,
-    fallbackReviewerEmail: ZOptionalEmail.refine((v) => v !== undefined, 'a fallback reviewer is required'),
+    // Not ZOptionalEmail + refine: zod 4 drops the issues of an optional schema when its key is absent,
+    // which let a missing fallback through to a NOT NULL column.
+    fallbackReviewerEmail: z
+      .string({ error: 'a fallback reviewer is required' })
+      .trim()
+      .toLowerCase()
+      .min(1, 'a fallback reviewer is required')
+      .pipe(z.email('enter a valid email address')),
     dueAt: ZDueAt,
     revokeNeedsJustification: ZFlag.default(true),
     certifyFlaggedNeedsComment: ZFlag.default(false),
@@ -206,7 +220,6 @@ export const ZCampaignInput = z
   })
   .transform((c) => ({
     ...c,
-    fallbackReviewerEmail: c.fallbackReviewerEmail as string,
     // A fixed reviewer is only meaningful for the fixed rule.
     fixedReviewerEmail: c.reviewerRule === 'fixed' ? (c.fixedReviewerEmail ?? null) : null,
   }));
@@ -235,7 +248,7 @@ export const ZItemFilter = z.object({
   kind: optionalChoice(ITEM_KINDS),
   signal: optionalChoice(SIGNAL_KEYS),
   recommendation: optionalChoice(RECOMMENDATIONS),
-  q: optionalText(200),
+  q: optionalSearch(200),
   department: optionalText(200),
   groupScimId: optionalText(200),
   reviewer: ZOptionalEmail,

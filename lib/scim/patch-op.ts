@@ -12,8 +12,9 @@ export type TScimWriteRequest = {
   body: TPatchRequest;
 };
 
-// Characters that could break out of a path segment or a `members[value eq "…"]` filter.
-const FORBIDDEN_ID_CHARS = /["\\[\]/?#%\s\p{Cc}]/u;
+// Characters that could break out of a path segment or a `members[value eq "…"]` filter, and lone
+// surrogates (\p{Cs}): JSON.parse yields them from "\ud800", and encodeURIComponent throws URIError on them.
+const FORBIDDEN_ID_CHARS = /["\\[\]/?#%\s\p{Cc}\p{Cs}]/u;
 
 /**
  * Reject ids that could inject into a URL path or a PatchOp filter. Any RFC 7644 server may use

@@ -29,14 +29,18 @@ const canonicalByLower = new Map<string, string>(CANONICAL_KEYS.map((k) => [k.to
 
 /**
  * Rewrite known attribute names to their canonical case, recursively. Unknown keys are kept as
- * they are. RFC 7643 §2.1: "Attribute names are case insensitive"; schema URIs are compared
- * case-insensitively as well (§3). When a server sends both spellings, the canonical one wins.
+ * they are, except `__proto__` (dropped). RFC 7643 §2.1: "Attribute names are case insensitive";
+ * schema URIs are compared case-insensitively as well (§3). When a server sends both spellings,
+ * the canonical one wins.
  */
 export function normaliseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normaliseKeys);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    // JSON.parse makes "__proto__" an own key; `out[key] = …` would set the prototype instead, and zod would then
+    // read what it holds as attributes. It is no attribute name (RFC 7643 §2.1: ATTRNAME = ALPHA *(nameChar)).
+    if (key === '__proto__') continue;
     const canonical = canonicalByLower.get(key.toLowerCase()) ?? key;
     if (canonical in out && key !== canonical) continue;
     out[canonical] = normaliseKeys(child);

@@ -45,6 +45,8 @@ export const ZStaleQuery = z.object({
     .string()
     .trim()
     .max(200)
+    // SQLite's LIKE reads its pattern as a C string: a NUL would end it early ("a\0b" matching like "%a").
+    .refine((s) => !s.includes('\u0000'), 'the search text cannot contain a NUL character')
     .optional()
     .transform((s) => s || undefined),
   page: z.number().int().min(1).max(1_000_000).default(1),
