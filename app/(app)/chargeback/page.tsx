@@ -5,7 +5,6 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { StatCard } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { Field, Select } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
@@ -25,6 +24,7 @@ import {
   type TComparison,
 } from '@/lib/stale';
 import { hrefWith, queryPage, queryText } from '@/lib/url';
+import { NoSnapshotYet } from '@/components/snapshots/no-snapshot-yet';
 
 export const metadata: Metadata = { title: 'License chargeback' };
 
@@ -129,15 +129,7 @@ export default async function ChargebackPage({ searchParams }: TProps) {
     return (
       <div className="space-y-6">
         <PageHeader title="License chargeback" breadcrumbs={breadcrumbs} />
-        <EmptyState
-          title="No complete snapshot yet"
-          description="Chargeback counts the active seats of a snapshot."
-          action={
-            <Link href="/snapshots" className={buttonClasses('primary', 'md')}>
-              Go to snapshots
-            </Link>
-          }
-        />
+        <NoSnapshotYet why="Chargeback counts the active seats of a snapshot." />
       </div>
     );
   }

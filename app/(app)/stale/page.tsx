@@ -8,7 +8,6 @@ import { StaleTrendChart } from '@/components/stale/stale-trend-chart';
 import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardHeader, StatCard } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { Field, Input, Select } from '@/components/ui/input';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
@@ -18,6 +17,7 @@ import { requirePageRole } from '@/lib/auth/guards';
 import { formatCount, formatDate, formatDateTime } from '@/lib/format';
 import { getStaleOverview, getStaleTrend, listStaleAccounts, staleCampaignHref, STALE_RULES, type TStaleOverview } from '@/lib/stale';
 import { hrefWith } from '@/lib/url';
+import { NoSnapshotYet } from '@/components/snapshots/no-snapshot-yet';
 
 export const metadata: Metadata = { title: 'Stale accounts' };
 
@@ -160,15 +160,7 @@ export default async function StaleAccountsPage({ searchParams }: TProps) {
     return (
       <div className="space-y-6">
         <PageHeader title="Stale accounts" />
-        <EmptyState
-          title="No complete snapshot yet"
-          description="The stale-account rules run over the latest complete snapshot of the directory. Take one first."
-          action={
-            <Link href="/snapshots" className={buttonClasses('primary', 'md')}>
-              Go to snapshots
-            </Link>
-          }
-        />
+        <NoSnapshotYet why="The stale-account rules run over the latest complete snapshot of the directory. Take one first." />
       </div>
     );
   }

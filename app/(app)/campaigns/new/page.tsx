@@ -1,15 +1,13 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { z } from 'zod';
 import { CampaignForm } from '@/components/campaigns/campaign-form';
-import { buttonClasses } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageRole } from '@/lib/auth/guards';
 import { formatCount, formatDateTime } from '@/lib/format';
 import { MAX_SCOPE_USERS } from '@/lib/review';
 import { listSnapshotGroups, listSnapshotOrgUnits, listSnapshots } from '@/lib/snapshot';
 import { listStaleAccountIds, MAX_LINK_USERS, STALE_RULE_FILTERS } from '@/lib/stale';
+import { NoSnapshotYet } from '@/components/snapshots/no-snapshot-yet';
 
 export const metadata: Metadata = { title: 'New campaign' };
 
@@ -56,15 +54,7 @@ export default async function NewCampaignPage({ searchParams }: TProps) {
     return (
       <div className="space-y-6">
         <PageHeader title="New campaign" breadcrumbs={breadcrumbs} />
-        <EmptyState
-          title="No complete snapshot yet"
-          description="A campaign reviews a snapshot of the directory. Take one first."
-          action={
-            <Link href="/snapshots" className={buttonClasses('primary', 'md')}>
-              Go to snapshots
-            </Link>
-          }
-        />
+        <NoSnapshotYet why="A campaign reviews a snapshot of the directory. Take one first." />
       </div>
     );
   }

@@ -1,10 +1,8 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { z } from 'zod';
 import { GroupOwnersForm } from '@/components/settings/group-owners';
 import { buttonClasses } from '@/components/ui/button-classes';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
 import { Pagination } from '@/components/ui/pagination';
 import { Table, TBody, TD, TH, THead, TR } from '@/components/ui/table';
@@ -13,6 +11,7 @@ import { formatCount, formatDateTime } from '@/lib/format';
 import { listGroupOwners } from '@/lib/review';
 import { getCurrentSnapshot, listSnapshotGroups } from '@/lib/snapshot';
 import { hrefWith, queryPage, queryText } from '@/lib/url';
+import { NoSnapshotYet } from '@/components/snapshots/no-snapshot-yet';
 
 export const metadata: Metadata = { title: 'Group owners · Settings' };
 
@@ -31,15 +30,7 @@ export default async function GroupOwnersPage({ searchParams }: TProps) {
   const snapshot = getCurrentSnapshot();
   if (!snapshot) {
     return (
-      <EmptyState
-        title="No complete snapshot yet"
-        description="Group owners are set per Airtable group. Take a snapshot to list the groups."
-        action={
-          <Link href="/snapshots" className={buttonClasses('primary', 'md')}>
-            Go to snapshots
-          </Link>
-        }
-      />
+      <NoSnapshotYet why="Group owners are set per Airtable group. Take a snapshot to list the groups." />
     );
   }
   const groups = listSnapshotGroups(snapshot.id, { q: query.q, page: query.page, pageSize: PAGE_SIZE, sort: 'name', dir: 'asc' });
