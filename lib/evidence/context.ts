@@ -1,9 +1,10 @@
 import 'server-only';
 import type Database from 'better-sqlite3';
-import type { TCampaignStatus, TReviewerRule, TUndecidedAction } from '@/db/schema';
+import type { TCampaignStatus } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { generatorName } from '@/lib/export';
-import { ZCampaignScope, type TCampaignScope } from '@/lib/review/schemas';
+import { ZCampaignScope } from '@/lib/review/schemas';
+import type { TCampaignView } from '@/lib/review/types';
 import { appConnection, readCampaign, readLatestReconciliation, readSnapshot, type TEvidenceSnapshotRaw, type TReconciliationRaw } from './queries';
 
 /**
@@ -12,31 +13,8 @@ import { appConnection, readCampaign, readLatestReconciliation, readSnapshot, ty
  * generation time and generator. Built once per package so the files agree with each other.
  */
 
-export type TEvidenceCampaign = {
-  id: number;
-  name: string;
-  status: TCampaignStatus;
-  snapshotId: number;
-  scope: TCampaignScope;
-  reviewAccounts: boolean;
-  reviewMemberships: boolean;
-  reviewerRule: TReviewerRule;
-  fixedReviewerEmail: string | null;
-  fallbackReviewerEmail: string;
-  dueAt: string;
-  revokeNeedsJustification: boolean;
-  certifyFlaggedNeedsComment: boolean;
-  undecidedAction: TUndecidedAction;
-  revokeImmediately: boolean;
-  attestationStatement: string;
-  createdByEmail: string;
-  createdAt: string;
-  launchedAt: string | null;
-  launchedByEmail: string | null;
-  closedAt: string | null;
-  closedByEmail: string | null;
-  itemCount: number;
-};
+/** The campaign as the review pages see it (read here through the package's own connection). */
+export type TEvidenceCampaign = TCampaignView;
 
 export type TEvidenceContext = {
   /** The package's connection (a read-only reader inside one read transaction, or the app connection for summaries). */

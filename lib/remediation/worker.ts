@@ -168,6 +168,20 @@ const statDelta = (now: TScimStats, start: TScimStats) => ({
 
 const targetOf = (row: TRemediationAction): TTarget => ({ kind: row.kind, userScimId: row.userScimId, groupScimId: row.groupScimId });
 
+/** What the audit row of a finished change says about it: the access, the request and Airtable's answer. */
+const auditedTarget = (row: TRemediationAction) => ({
+  source: row.source,
+  campaignId: row.campaignId,
+  itemId: row.itemId,
+  kind: row.kind,
+  userScimId: row.userScimId,
+  userEmail: row.userEmail,
+  groupScimId: row.groupScimId,
+  groupName: row.groupName,
+  request: { method: row.requestMethod, path: row.requestPath },
+  responseStatus: row.responseStatus,
+});
+
 function describeInternal(err: unknown): string {
   if (err instanceof AppError) return err.message;
   return `Internal error: ${redactSecret(err instanceof Error ? err.message : String(err))}`;
@@ -263,16 +277,7 @@ async function runDrain(run: TRemediationRun, opts: TDrainOptions): Promise<TDra
           details: {
             runId,
             outcome,
-            source: updated.source,
-            campaignId: updated.campaignId,
-            itemId: updated.itemId,
-            kind: updated.kind,
-            userScimId: updated.userScimId,
-            userEmail: updated.userEmail,
-            groupScimId: updated.groupScimId,
-            groupName: updated.groupName,
-            request: { method: updated.requestMethod, path: updated.requestPath },
-            responseStatus: updated.responseStatus,
+            ...auditedTarget(updated),
             verifyNote: note,
             attempts: updated.attempts,
           },
@@ -302,16 +307,7 @@ async function runDrain(run: TRemediationRun, opts: TDrainOptions): Promise<TDra
           target: { type: 'remediation_action', id: String(row.id) },
           details: {
             runId,
-            source: updated.source,
-            campaignId: updated.campaignId,
-            itemId: updated.itemId,
-            kind: updated.kind,
-            userScimId: updated.userScimId,
-            userEmail: updated.userEmail,
-            groupScimId: updated.groupScimId,
-            groupName: updated.groupName,
-            request: { method: updated.requestMethod, path: updated.requestPath },
-            responseStatus: updated.responseStatus,
+            ...auditedTarget(updated),
             reason,
             attempts: updated.attempts,
           },
