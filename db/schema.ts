@@ -239,6 +239,17 @@ export const campaigns = sqliteTable(
     closedAt: text('closed_at'),
     closedByEmail: text('closed_by_email'),
     itemCount: integer('item_count').notNull().default(0),
+    /**
+     * Stages after the first (0–2 entries, validated JSON: reviewer rule, due date, which items go
+     * on, whether earlier decisions are shown). Stage 1 is the campaign's own rule and due date.
+     */
+    laterStagesJson: text('later_stages_json').notNull().default('[]'),
+    /** The stage under review; `dueAt` is always this stage's due date. */
+    currentStage: integer('current_stage').notNull().default(1),
+    /** Reviewers may accept every carried-over certification in one reviewed step. */
+    allowCarryOverAccept: integer('allow_carry_over_accept', { mode: 'boolean' }).notNull().default(false),
+    /** The recurring template that launched it (null: created by hand). */
+    templateId: integer('template_id'),
   },
   (t) => [index('campaigns_status_idx').on(t.status), index('campaigns_snapshot_idx').on(t.snapshotId)],
 );
@@ -293,6 +304,18 @@ export const reviewItems = sqliteTable(
     /** Set when the close applied the undecided-items rule rather than a person. */
     decidedByRule: integer('decided_by_rule', { mode: 'boolean' }).notNull().default(false),
     version: integer('version').notNull().default(1),
+    /** The stage the item is at (or ended at: the decision on the row is always the final one so far). */
+    stage: integer('stage').notNull().default(1),
+    /** "Not sure": the reviewer passed the item on (to the next stage or the fallback) with this comment. */
+    notSureByEmail: text('not_sure_by_email'),
+    notSureComment: text('not_sure_comment'),
+    notSureAt: text('not_sure_at'),
+    /** Certified in this earlier campaign and unchanged since (same access, same attributes). */
+    carriedOverFromCampaignId: integer('carried_over_from_campaign_id'),
+    /** Taken out of the review by an admin, with the reason (listed in the evidence, never remediated). */
+    excludedReason: text('excluded_reason'),
+    excludedByEmail: text('excluded_by_email'),
+    excludedAt: text('excluded_at'),
   },
   (t) => [
     index('review_items_reviewer_idx').on(t.campaignId, t.reviewerEmail, t.id),
@@ -317,7 +340,7 @@ export const reviewItemEvents = sqliteTable(
       .notNull()
       .references(() => reviewItems.id, { onDelete: 'cascade' }),
     campaignId: integer('campaign_id').notNull(),
-    type: text('type', { enum: ['decision', 'undo', 'reassign', 'close_rule'] }).notNull(),
+    type: text('type', { enum: ['decision', 'undo', 'reassign', 'close_rule', 'not_sure', 'stage_advanced', 'excluded'] }).notNull(),
     decisionBefore: text('decision_before'),
     decisionAfter: text('decision_after'),
     reviewerBefore: text('reviewer_before'),
@@ -329,7 +352,7 @@ export const reviewItemEvents = sqliteTable(
   (t) => [index('review_item_events_item_idx').on(t.itemId, t.id), index('review_item_events_campaign_idx').on(t.campaignId, t.id)],
 );
 
-/** A reviewer's attestation that their queue is complete; their decisions lock with it. */
+/** A reviewer's attestation that their queue of one stage is complete; their decisions of that stage lock with it. */
 export const reviewerSignoffs = sqliteTable(
   'reviewer_signoffs',
   {
@@ -337,12 +360,65 @@ export const reviewerSignoffs = sqliteTable(
       .notNull()
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     reviewerEmail: text('reviewer_email').notNull(),
+    stage: integer('stage').notNull().default(1),
     statement: text('statement').notNull(),
     signedAt: text('signed_at').notNull(),
     itemCount: integer('item_count').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.reviewerEmail] })],
+  (t) => [primaryKey({ columns: [t.campaignId, t.stage, t.reviewerEmail] })],
 );
+
+export const STAGE_ADVANCE_RULES = ['all', 'revoked', 'certified'] as const;
+export type TStageAdvanceRule = (typeof STAGE_ADVANCE_RULES)[number];
+
+/**
+ * The stages of a launched campaign as they ran: the rule and due date each stage had, when it
+ * started and ended, and how many items it reviewed and passed on. Written at launch (every
+ * stage, later ones not started) and at each advance.
+ */
+export const campaignStages = sqliteTable(
+  'campaign_stages',
+  {
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    stage: integer('stage').notNull(),
+    reviewerRule: text('reviewer_rule', { enum: REVIEWER_RULES }).notNull(),
+    fixedReviewerEmail: text('fixed_reviewer_email'),
+    dueAt: text('due_at').notNull(),
+    /** Which decided items of the previous stage come to this one (stage 1: 'all'). */
+    advance: text('advance', { enum: STAGE_ADVANCE_RULES }).notNull(),
+    showPreviousDecisions: integer('show_previous_decisions', { mode: 'boolean' }).notNull(),
+    startedAt: text('started_at'),
+    endedAt: text('ended_at'),
+    itemsReviewed: integer('items_reviewed').notNull().default(0),
+    itemsPassedOn: integer('items_passed_on').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.stage] })],
+);
+export type TCampaignStage = typeof campaignStages.$inferSelect;
+
+/** Each item's result in a stage that has ended: the decision of stage N before stage N+1 took it over. */
+export const reviewItemStageResults = sqliteTable(
+  'review_item_stage_results',
+  {
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => reviewItems.id, { onDelete: 'cascade' }),
+    campaignId: integer('campaign_id').notNull(),
+    stage: integer('stage').notNull(),
+    reviewerEmail: text('reviewer_email').notNull(),
+    decision: text('decision', { enum: DECISIONS }),
+    decisionComment: text('decision_comment'),
+    decidedAt: text('decided_at'),
+    decidedByEmail: text('decided_by_email'),
+    notSureComment: text('not_sure_comment'),
+    /** The item went on to the next stage. */
+    passedOn: integer('passed_on', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.stage] }), index('review_item_stage_results_campaign_idx').on(t.campaignId, t.stage)],
+);
+export type TReviewItemStageResult = typeof reviewItemStageResults.$inferSelect;
 
 // ─── Remediation ─────────────────────────────────────────────────────────────────────────────
 
@@ -511,3 +587,108 @@ export const activityRecords = sqliteTable(
   (t) => [primaryKey({ columns: [t.importId, t.email] })],
 );
 export type TActivityRecord = typeof activityRecords.$inferSelect;
+
+// ─── Recurring campaigns ─────────────────────────────────────────────────────────────────────
+
+/**
+ * A recurring campaign: what to review (scope, rules, options as validated JSON) and when (a cron
+ * expression; quarterly by default). Periods at or before `activeFrom` are never launched.
+ */
+export const campaignTemplates = sqliteTable('campaign_templates', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  cron: text('cron').notNull(),
+  timezone: text('timezone').notNull().default('UTC'),
+  /** Scope, reviewer rules, durations in days, stages, options (lib/schedule/schemas.ts). */
+  settingsJson: text('settings_json').notNull(),
+  activeFrom: text('active_from').notNull(),
+  createdByEmail: text('created_by_email').notNull(),
+  createdAt: createdAt(),
+  updatedByEmail: text('updated_by_email').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+export type TCampaignTemplate = typeof campaignTemplates.$inferSelect;
+
+export const TEMPLATE_RUN_STATUSES = ['claimed', 'snapshot_taken', 'draft_created', 'launched', 'failed'] as const;
+export type TTemplateRunStatus = (typeof TEMPLATE_RUN_STATUSES)[number];
+
+/** One scheduled period of a template. UNIQUE (template, period) is what makes a double launch impossible. */
+export const campaignTemplateRuns = sqliteTable(
+  'campaign_template_runs',
+  {
+    id: integer('id').primaryKey(),
+    templateId: integer('template_id')
+      .notNull()
+      .references(() => campaignTemplates.id, { onDelete: 'cascade' }),
+    /** The scheduled instant this run is for (ISO UTC). */
+    periodAt: text('period_at').notNull(),
+    status: text('status', { enum: TEMPLATE_RUN_STATUSES }).notNull().default('claimed'),
+    snapshotId: integer('snapshot_id'),
+    campaignId: integer('campaign_id'),
+    ownerPid: integer('owner_pid'),
+    ownerHost: text('owner_host'),
+    heartbeatAt: text('heartbeat_at'),
+    error: text('error'),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [uniqueIndex('campaign_template_runs_period_unique').on(t.templateId, t.periodAt)],
+);
+export type TCampaignTemplateRun = typeof campaignTemplateRuns.$inferSelect;
+
+// ─── Notifications ───────────────────────────────────────────────────────────────────────────
+
+export const NOTIFICATION_KINDS = ['launch', 'stage_started', 'reminder', 'overdue', 'escalation', 'digest', 'item_passed_on'] as const;
+export type TNotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'not_configured'] as const;
+export type TMailStatus = (typeof MAIL_STATUSES)[number];
+
+/**
+ * One message to one person: shown in the app, and mailed through SMTP when configured (an
+ * outbox: written in the transaction that caused it, sent after commit).
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey(),
+    recipientEmail: text('recipient_email').notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    campaignId: integer('campaign_id'),
+    subject: text('subject').notNull(),
+    bodyText: text('body_text').notNull(),
+    /** Path inside Attest the message points at (the mail makes it absolute). */
+    linkPath: text('link_path'),
+    createdAt: text('created_at').notNull(),
+    readAt: text('read_at'),
+    mailStatus: text('mail_status', { enum: MAIL_STATUSES }).notNull().default('pending'),
+    mailAttempts: integer('mail_attempts').notNull().default(0),
+    mailNextAttemptAt: text('mail_next_attempt_at'),
+    mailLastError: text('mail_last_error'),
+    mailSentAt: text('mail_sent_at'),
+    mailMessageId: text('mail_message_id'),
+  },
+  (t) => [
+    index('notifications_recipient_idx').on(t.recipientEmail, t.id),
+    index('notifications_mail_idx').on(t.mailStatus, t.mailNextAttemptAt, t.id),
+  ],
+);
+export type TNotification = typeof notifications.$inferSelect;
+
+/** What each notification covered ("reminder, campaign 4, stage 1, morgan, 3 days before"): never sent twice. */
+export const notificationKeys = sqliteTable('notification_keys', {
+  key: text('key').primaryKey(),
+  notificationId: integer('notification_id')
+    .notNull()
+    .references(() => notifications.id, { onDelete: 'cascade' }),
+});
+
+// ─── Sign-in throttling ──────────────────────────────────────────────────────────────────────
+
+/** Failed sign-ins per key (the attempted account, and the client address when a proxy is trusted). */
+export const signInFailures = sqliteTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  firstFailureAt: text('first_failure_at').notNull(),
+  lockedUntil: text('locked_until'),
+});

@@ -46,7 +46,7 @@ export function loadEvidenceContext(db: Database.Database, campaignId: number): 
   if (!scope.success) throw new Error(`campaign #${campaignId}: stored scope is invalid (${scope.error.message})`);
   const snapshot = readSnapshot(db, raw.snapshotId);
   if (!snapshot) throw new Error(`campaign #${campaignId}: snapshot #${raw.snapshotId} is missing`);
-  const { scopeJson: _scopeJson, ...rest } = raw;
+  const { scopeJson: _scopeJson, laterStagesJson, ...rest } = raw;
   return {
     db,
     campaign: {
@@ -57,6 +57,8 @@ export function loadEvidenceContext(db: Database.Database, campaignId: number): 
       revokeNeedsJustification: raw.revokeNeedsJustification === 1,
       certifyFlaggedNeedsComment: raw.certifyFlaggedNeedsComment === 1,
       revokeImmediately: raw.revokeImmediately === 1,
+      allowCarryOverAccept: raw.allowCarryOverAccept === 1,
+      laterStages: JSON.parse(laterStagesJson) as TCampaignView['laterStages'],
     },
     snapshot,
     reconciliation: readLatestReconciliation(db, campaignId),

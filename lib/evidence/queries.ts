@@ -60,6 +60,10 @@ export type TEvidenceCampaignRaw = {
   closedAt: string | null;
   closedByEmail: string | null;
   itemCount: number;
+  laterStagesJson: string;
+  currentStage: number;
+  allowCarryOverAccept: 0 | 1;
+  templateId: number | null;
 };
 
 export function readCampaign(db: TDb, campaignId: number): TEvidenceCampaignRaw | null {
@@ -72,7 +76,8 @@ export function readCampaign(db: TDb, campaignId: number): TEvidenceCampaignRaw 
                 certify_flagged_needs_comment AS certifyFlaggedNeedsComment, undecided_action AS undecidedAction,
                 revoke_immediately AS revokeImmediately, attestation_statement AS attestationStatement, created_by_email AS createdByEmail,
                 created_at AS createdAt, launched_at AS launchedAt, launched_by_email AS launchedByEmail, closed_at AS closedAt,
-                closed_by_email AS closedByEmail, item_count AS itemCount
+                closed_by_email AS closedByEmail, item_count AS itemCount, later_stages_json AS laterStagesJson,
+                current_stage AS currentStage, allow_carry_over_accept AS allowCarryOverAccept, template_id AS templateId
            FROM campaigns WHERE id = ?`,
       )
       .get(campaignId) ?? null

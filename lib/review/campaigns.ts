@@ -25,6 +25,7 @@ import {
   type TCampaignInput,
   type TCampaignScope,
   type TCampaignSettings,
+  type TLaterStage,
   type TListCampaignsQuery,
 } from './schemas';
 import type { TCampaignListRow, TCampaignView, TPage } from './types';
@@ -44,10 +45,16 @@ function parseScope(json: string): TCampaignScope {
   return parsed.data;
 }
 
-/** A campaign row as pages see it (scope parsed). */
+function parseLaterStages(json: string): TLaterStage[] {
+  // Stored stages were validated when written; their due dates may be past by now, so they are
+  // read back with the shape check only (ZDueAt would refuse a past date).
+  return JSON.parse(json) as TLaterStage[];
+}
+
+/** A campaign row as pages see it (scope and later stages parsed). */
 export function toCampaignView(row: TCampaign): TCampaignView {
-  const { scopeJson, ...rest } = row;
-  return { ...rest, scope: parseScope(scopeJson) };
+  const { scopeJson, laterStagesJson, ...rest } = row;
+  return { ...rest, scope: parseScope(scopeJson), laterStages: parseLaterStages(laterStagesJson) };
 }
 
 function draftValues(input: TCampaignSettings): TCampaignDraftValues {
@@ -66,6 +73,8 @@ function draftValues(input: TCampaignSettings): TCampaignDraftValues {
     undecidedAction: input.undecidedAction,
     revokeImmediately: input.revokeImmediately,
     attestationStatement: input.attestationStatement,
+    laterStagesJson: JSON.stringify(input.laterStages),
+    allowCarryOverAccept: input.allowCarryOverAccept,
   };
 }
 
@@ -85,13 +94,15 @@ function draftValuesOfRow(row: TCampaign): TCampaignDraftValues {
     undecidedAction: row.undecidedAction,
     revokeImmediately: row.revokeImmediately,
     attestationStatement: row.attestationStatement,
+    laterStagesJson: row.laterStagesJson,
+    allowCarryOverAccept: row.allowCarryOverAccept,
   };
 }
 
 /** What an audit entry records of a campaign's settings. */
 function settingsForAudit(values: TCampaignDraftValues): Record<string, unknown> {
-  const { scopeJson, ...rest } = values;
-  return { ...rest, scope: JSON.parse(scopeJson) as unknown };
+  const { scopeJson, laterStagesJson, ...rest } = values;
+  return { ...rest, scope: JSON.parse(scopeJson) as unknown, laterStages: JSON.parse(laterStagesJson ?? '[]') as unknown };
 }
 
 type TSnapshotChoice = Pick<TCampaignSettings, 'snapshotId' | 'scope' | 'reviewAccounts' | 'reviewMemberships'>;

@@ -78,7 +78,7 @@ export { nowIso };
 export type TCampaignInsert = typeof campaigns.$inferInsert;
 export type TCampaignDraftValues = Omit<
   TCampaignInsert,
-  'id' | 'status' | 'createdAt' | 'createdByEmail' | 'launchedAt' | 'launchedByEmail' | 'closedAt' | 'closedByEmail' | 'itemCount'
+  'id' | 'status' | 'createdAt' | 'createdByEmail' | 'launchedAt' | 'launchedByEmail' | 'closedAt' | 'closedByEmail' | 'itemCount' | 'currentStage' | 'templateId'
 >;
 
 export function getCampaignRow(id: number, tx: TExecutor = getDb()): TCampaign | null {

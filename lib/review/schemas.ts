@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DECISIONS, ITEM_KINDS, RECOMMENDATIONS, REVIEWER_RULES, UNDECIDED_ACTIONS } from '@/db/schema';
+import { DECISIONS, ITEM_KINDS, RECOMMENDATIONS, REVIEWER_RULES, STAGE_ADVANCE_RULES, UNDECIDED_ACTIONS } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { SIGNAL_KEYS } from './signals';
 
@@ -180,6 +180,37 @@ export const ZCampaignScope = z
   }));
 export type TCampaignScope = z.output<typeof ZCampaignScope>;
 
+/** Most stages a campaign may have (e.g. manager, then group owner, then security). */
+export const MAX_STAGES = 3;
+
+export const STAGE_ADVANCE_LABEL: Record<(typeof STAGE_ADVANCE_RULES)[number], string> = {
+  all: 'every item',
+  revoked: 'only items revoked in the previous stage',
+  certified: 'only items certified in the previous stage',
+};
+
+/**
+ * A stage after the first: its own reviewer rule and due date, which decided items of the
+ * previous stage come to it (undecided and "not sure" items always do), and whether its
+ * reviewers see the earlier decisions (hidden: an independent second opinion).
+ */
+export const ZLaterStage = z
+  .object({
+    reviewerRule: z.enum(REVIEWER_RULES, { error: 'choose how reviewers of this stage are assigned' }),
+    fixedReviewerEmail: ZOptionalEmail,
+    dueAt: ZDueAt,
+    advance: choiceOr(STAGE_ADVANCE_RULES, 'all'),
+    showPreviousDecisions: ZFlag.default(true),
+  })
+  .superRefine((s, ctx) => {
+    if (s.reviewerRule === 'fixed' && !s.fixedReviewerEmail) {
+      ctx.addIssue({ code: 'custom', path: ['fixedReviewerEmail'], message: 'the fixed reviewer rule needs a reviewer' });
+    }
+  })
+  .transform((s) => ({ ...s, fixedReviewerEmail: s.reviewerRule === 'fixed' ? (s.fixedReviewerEmail ?? null) : null }));
+export type TLaterStageInput = z.input<typeof ZLaterStage>;
+export type TLaterStage = z.output<typeof ZLaterStage>;
+
 /** The campaign wizard. Checks that need the database (snapshot complete, scope not empty) run in `createCampaignDraft`. */
 export const ZCampaignInput = z
   .object({
@@ -209,8 +240,22 @@ export const ZCampaignInput = z
       .max(4_000, 'at most 4,000 characters')
       .optional()
       .transform((v) => v || DEFAULT_ATTESTATION_STATEMENT),
+    /** Stages 2 and 3 (stage 1 is the rule and due date above). */
+    laterStages: z
+      .array(ZLaterStage)
+      .max(MAX_STAGES - 1, `at most ${MAX_STAGES} stages`)
+      .optional()
+      .transform((v) => v ?? []),
+    allowCarryOverAccept: ZFlag.default(false),
   })
   .superRefine((c, ctx) => {
+    let previousDue = c.dueAt;
+    c.laterStages.forEach((stage, i) => {
+      if (Date.parse(stage.dueAt) <= Date.parse(previousDue)) {
+        ctx.addIssue({ code: 'custom', path: ['laterStages', i, 'dueAt'], message: `stage ${i + 2} must be due after stage ${i + 1}` });
+      }
+      previousDue = stage.dueAt;
+    });
     if (!c.reviewAccounts && !c.reviewMemberships) {
       ctx.addIssue({ code: 'custom', path: ['reviewAccounts'], message: 'review accounts, group memberships, or both' });
     }
@@ -225,6 +270,15 @@ export const ZCampaignInput = z
   }));
 export type TCampaignInput = z.input<typeof ZCampaignInput>;
 export type TCampaignSettings = z.output<typeof ZCampaignInput>;
+
+/** Parsed settings back in the input shape (an action hands what it parsed to lib/review, which parses again). */
+export function settingsAsInput(settings: TCampaignSettings): TCampaignInput {
+  return {
+    ...settings,
+    fixedReviewerEmail: settings.fixedReviewerEmail ?? undefined,
+    laterStages: settings.laterStages.map((s) => ({ ...s, fixedReviewerEmail: s.fixedReviewerEmail ?? undefined })),
+  };
+}
 
 export const ZListCampaignsQuery = z.object({
   status: optionalChoice(['draft', 'active', 'closed']),

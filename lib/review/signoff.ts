@@ -29,7 +29,7 @@ export function signOff(actor: TActor, input: TSignOffInput): TSignOffResult {
     }
     const itemCount = countReviewerItems(p.campaignId, email);
     const signedAt = nowIso();
-    insertSignoffRow(tx, { campaignId: p.campaignId, reviewerEmail: email, statement: campaign.attestationStatement, signedAt, itemCount });
+    insertSignoffRow(tx, { campaignId: p.campaignId, reviewerEmail: email, stage: campaign.currentStage, statement: campaign.attestationStatement, signedAt, itemCount });
     appendAudit(
       {
         actor,

@@ -1,5 +1,5 @@
 import type { TCampaignStatus, TDecision, TItemKind, TRecommendation, TReviewerRule, TRole, TUndecidedAction } from '@/db/schema';
-import type { TCampaignScope } from './schemas';
+import type { TCampaignScope, TLaterStage } from './schemas';
 import type { TSignalKey } from './signals';
 
 /** Result types of lib/review (what pages render). Pure types, importable anywhere. */
@@ -33,6 +33,12 @@ export type TCampaignView = {
   closedAt: string | null;
   closedByEmail: string | null;
   itemCount: number;
+  /** Stages 2 and 3 as configured (stage 1 is `reviewerRule` and the first due date). */
+  laterStages: TLaterStage[];
+  /** The stage under review; `dueAt` is this stage's due date. */
+  currentStage: number;
+  allowCarryOverAccept: boolean;
+  templateId: number | null;
 };
 
 /** A row of the campaigns list: the campaign and how far its review is. */

@@ -18,6 +18,7 @@ import {
   ZCampaignInput,
   ZExtendDueInput,
   ZReassignInput,
+  settingsAsInput,
 } from '@/lib/review';
 
 const admin = { roles: ['admin' as const] };
@@ -43,7 +44,7 @@ function nestScope(raw: unknown): unknown {
 
 export const createCampaignDraftAction = defineAction(z.preprocess(nestScope, ZCampaignInput), admin, (input, { user }) => {
   // The lib parses again (its input type); the parsed values are valid input for it.
-  const campaign = createCampaignDraft(actorOf(user), { ...input, fixedReviewerEmail: input.fixedReviewerEmail ?? undefined });
+  const campaign = createCampaignDraft(actorOf(user), settingsAsInput(input));
   revalidatePath('/campaigns');
   return { id: campaign.id };
 });
@@ -53,7 +54,7 @@ export const updateCampaignDraftAction = defineAction(
   admin,
   (input, { user }) => {
     const { campaignId, ...settings } = input;
-    const campaign = updateCampaignDraft(actorOf(user), campaignId, { ...settings, fixedReviewerEmail: settings.fixedReviewerEmail ?? undefined });
+    const campaign = updateCampaignDraft(actorOf(user), campaignId, settingsAsInput(settings));
     revalidatePath('/campaigns', 'layout');
     return { id: campaign.id };
   },
