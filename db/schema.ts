@@ -310,6 +310,8 @@ export const reviewItems = sqliteTable(
     notSureByEmail: text('not_sure_by_email'),
     notSureComment: text('not_sure_comment'),
     notSureAt: text('not_sure_at'),
+    /** Passed on as "not sure" to the next stage, which has not started yet: done for this stage's reviewer. */
+    awaitingNextStage: integer('awaiting_next_stage', { mode: 'boolean' }).notNull().default(false),
     /** Certified in this earlier campaign and unchanged since (same access, same attributes). */
     carriedOverFromCampaignId: integer('carried_over_from_campaign_id'),
     /** Taken out of the review by an admin, with the reason (listed in the evidence, never remediated). */

@@ -118,6 +118,7 @@ ALTER TABLE `review_items` ADD `stage` integer DEFAULT 1 NOT NULL;--> statement-
 ALTER TABLE `review_items` ADD `not_sure_by_email` text;--> statement-breakpoint
 ALTER TABLE `review_items` ADD `not_sure_comment` text;--> statement-breakpoint
 ALTER TABLE `review_items` ADD `not_sure_at` text;--> statement-breakpoint
+ALTER TABLE `review_items` ADD `awaiting_next_stage` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `review_items` ADD `carried_over_from_campaign_id` integer;--> statement-breakpoint
 ALTER TABLE `review_items` ADD `excluded_reason` text;--> statement-breakpoint
 ALTER TABLE `review_items` ADD `excluded_by_email` text;--> statement-breakpoint
