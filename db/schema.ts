@@ -641,7 +641,7 @@ export type TCampaignTemplateRun = typeof campaignTemplateRuns.$inferSelect;
 
 // ─── Notifications ───────────────────────────────────────────────────────────────────────────
 
-export const NOTIFICATION_KINDS = ['launch', 'stage_started', 'reminder', 'overdue', 'escalation', 'digest', 'item_passed_on'] as const;
+export const NOTIFICATION_KINDS = ['launch', 'stage_started', 'reminder', 'overdue', 'escalation', 'digest'] as const;
 export type TNotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'not_configured'] as const;
 export type TMailStatus = (typeof MAIL_STATUSES)[number];

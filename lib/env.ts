@@ -37,6 +37,12 @@ const ZEnv = z.object({
   SCIM_RATE_LIMIT: z.coerce.number().int().min(0).max(10_000).default(50),
   SIM_DATABASE_URL: z.string().min(1).default('file:./data/airtable-sim.db'),
   LOG_LEVEL: z.string().optional(),
+  /** The address people open Attest at: links in notification mails point here. */
+  APP_URL: z.url().default('http://localhost:3000'),
+  /** 'off': no in-process scheduler (hosts that run `npm run campaigns:tick` from system cron instead). */
+  ATTEST_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  /** Trust the first X-Forwarded-For hop as the client address (only behind a proxy that sets it). */
+  TRUST_PROXY: ZFlag,
 });
 
 export type TEnv = z.infer<typeof ZEnv> & {

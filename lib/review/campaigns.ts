@@ -144,15 +144,24 @@ export function validateAgainstSnapshot(input: TSnapshotChoice): void {
   if (items === 0) throw emptyScopeError(input, counts.users);
 }
 
-/** Create a draft campaign from the wizard's input; audited as `campaign.draft_created`. */
-export function createCampaignDraft(actor: TActor, input: TCampaignInput): TCampaignView {
+/**
+ * Create a draft campaign from the wizard's input; audited as `campaign.draft_created`.
+ * `origin.templateId`: the recurring template it is created from (the scheduler).
+ */
+export function createCampaignDraft(actor: TActor, input: TCampaignInput, origin: { templateId?: number } = {}): TCampaignView {
   const settings = parseInput(ZCampaignInput, input);
   const values = draftValues(settings);
+  const templateId = origin.templateId ?? null;
   const row = writeTransaction((tx) => {
     validateAgainstSnapshot(settings);
-    const created = insertCampaignRow(tx, { ...values, status: 'draft', createdByEmail: actor.email });
+    const created = insertCampaignRow(tx, { ...values, status: 'draft', createdByEmail: actor.email, templateId });
     appendAudit(
-      { actor, action: 'campaign.draft_created', target: { type: 'campaign', id: String(created.id) }, details: { before: null, after: settingsForAudit(values) } },
+      {
+        actor,
+        action: 'campaign.draft_created',
+        target: { type: 'campaign', id: String(created.id) },
+        details: { before: null, after: { ...settingsForAudit(values), templateId } },
+      },
       tx,
     );
     return created;
