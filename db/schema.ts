@@ -329,6 +329,8 @@ export const reviewItems = sqliteTable(
     index('review_items_reviewer_decision_idx').on(t.campaignId, t.reviewerEmail, t.decision),
     index('review_items_reviewer_sort_user_idx').on(t.campaignId, t.reviewerEmail, t.userDisplayName, t.id, t.decision),
     index('review_items_sort_user_idx').on(t.campaignId, t.userDisplayName, t.id, t.decision),
+    // Few items are ever excluded: "does this campaign exclude anything" must not scan its items.
+    index('review_items_excluded_idx').on(t.campaignId).where(sql`excluded_reason IS NOT NULL`),
   ],
 );
 export type TReviewItem = typeof reviewItems.$inferSelect;

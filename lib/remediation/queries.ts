@@ -95,7 +95,7 @@ const REVOKE_ITEM_COLUMNS = `id AS itemId, kind, user_scim_id AS userScimId, gro
             decided_by_email AS decidedByEmail, decided_by_rule AS decidedByRule, decision_comment AS comment, (decision IS NULL) AS undecided`;
 
 /**
- * Items of one segment in id order after `afterItemId`. One equality on `decision` keeps the walk
+ * Items of one segment in id order after `afterItemId` (excluded items are out of the review: never remediated). One equality on `decision` keeps the walk
  * on `review_items_decision_idx` (campaign_id, decision, rowid): an OR of both would sort the
  * whole campaign for every batch (seconds at 100k items, inside the close's transaction).
  */
@@ -109,7 +109,8 @@ export function listRevokeItems(
   const unqueued = options.withoutRow ? 'AND NOT EXISTS (SELECT 1 FROM remediation_actions ra WHERE ra.item_id = review_items.id)' : '';
   return prepared<TRevokeItem>(
     `SELECT ${REVOKE_ITEM_COLUMNS} FROM review_items INDEXED BY review_items_decision_idx
-      WHERE campaign_id = @campaignId AND ${decision} AND id > @afterItemId ${unqueued} ORDER BY id LIMIT @limit OFFSET @offset`,
+      WHERE campaign_id = @campaignId AND ${decision} AND excluded_reason IS NULL AND id > @afterItemId ${unqueued}
+      ORDER BY id LIMIT @limit OFFSET @offset`,
   ).all({ campaignId, afterItemId: options.afterItemId, limit: options.limit, offset: options.offset ?? 0 });
 }
 
@@ -117,7 +118,7 @@ export function countRevokeItems(campaignId: number, segment: TRevokeSegment): {
   const decision = segment === 'revoked' ? "decision = 'revoke'" : 'decision IS NULL';
   const row = prepared<{ account: number; membership: number }>(
     `SELECT coalesce(sum(kind = 'account'), 0) AS account, coalesce(sum(kind = 'membership'), 0) AS membership
-       FROM review_items INDEXED BY review_items_decision_idx WHERE campaign_id = @campaignId AND ${decision}`,
+       FROM review_items INDEXED BY review_items_decision_idx WHERE campaign_id = @campaignId AND ${decision} AND excluded_reason IS NULL`,
   ).get({ campaignId });
   return row ?? { account: 0, membership: 0 };
 }

@@ -15,6 +15,7 @@ import {
   type TSnapshotStatus,
 } from '@/db/schema';
 import type { TCampaignScope, TItemFilter, TItemSort } from './schemas';
+import type { TItemEventType } from './types';
 import { SIGNAL_BIT } from './signals';
 
 /**
@@ -567,6 +568,15 @@ export type TItemRaw = {
   decidedByEmail: string | null;
   decidedByRule: 0 | 1;
   version: number;
+  stage: number;
+  notSureByEmail: string | null;
+  notSureComment: string | null;
+  notSureAt: string | null;
+  awaitingNextStage: 0 | 1;
+  carriedOverFromCampaignId: number | null;
+  excludedReason: string | null;
+  excludedByEmail: string | null;
+  excludedAt: string | null;
 };
 
 const ITEM_COLUMNS = `id, campaign_id AS campaignId, kind, user_scim_id AS userScimId, group_scim_id AS groupScimId,
@@ -574,7 +584,10 @@ const ITEM_COLUMNS = `id, campaign_id AS campaignId, kind, user_scim_id AS userS
   user_active AS userActive, group_name AS groupName, reviewer_email AS reviewerEmail,
   original_reviewer_email AS originalReviewerEmail, reviewer_reason AS reviewerReason, signals, recommendation,
   recommendation_reason AS recommendationReason, decision, decision_comment AS decisionComment, decided_at AS decidedAt,
-  decided_by_email AS decidedByEmail, decided_by_rule AS decidedByRule, version`;
+  decided_by_email AS decidedByEmail, decided_by_rule AS decidedByRule, version, stage, not_sure_by_email AS notSureByEmail,
+  not_sure_comment AS notSureComment, not_sure_at AS notSureAt, awaiting_next_stage AS awaitingNextStage,
+  carried_over_from_campaign_id AS carriedOverFromCampaignId, excluded_reason AS excludedReason,
+  excluded_by_email AS excludedByEmail, excluded_at AS excludedAt`;
 
 /** One item of a campaign; with `reviewerEmail`, only when it is assigned to that reviewer. */
 export function getItemRaw(campaignId: number, itemId: number, reviewerEmail: string | null): TItemRaw | null {
@@ -590,18 +603,68 @@ export function getItemRaw(campaignId: number, itemId: number, reviewerEmail: st
   );
 }
 
-/** How many items of the campaign are assigned to the reviewer. */
-export function countReviewerItems(campaignId: number, reviewerEmail: string): number {
-  return prepared<number>('SELECT count(*) FROM review_items WHERE campaign_id = ? AND reviewer_email = ?').pluck().get(campaignId, reviewerEmail) ?? 0;
+// ─── Working queues ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * What narrows a reviewer's working queue in this campaign beyond "assigned to them": while a
+ * later stage runs, only that stage's items (earlier stages' results are history); excluded
+ * items never. Both are skipped when they cannot apply, so a one-stage campaign without
+ * exclusions keeps its index-only plans (docs/decisions/012-campaign-stages.md).
+ */
+export type TQueueContext = {
+  /** Only items at this stage (an active campaign past its first stage); null: no stage filter. */
+  stage: number | null;
+  /** The campaign has excluded items: filter them out. */
+  excludes: boolean;
+  /** The campaign has later stages: "undecided" leaves out items passed on to the next stage. */
+  multiStage: boolean;
+};
+
+export function queueContext(campaignId: number): TQueueContext {
+  const row = prepared<{ status: TCampaignStatus; currentStage: number; multiStage: 0 | 1; excludes: 0 | 1 }>(
+    `SELECT status, current_stage AS currentStage, later_stages_json <> '[]' AS multiStage,
+            EXISTS (SELECT 1 FROM review_items INDEXED BY review_items_excluded_idx
+                     WHERE campaign_id = c.id AND excluded_reason IS NOT NULL) AS excludes
+       FROM campaigns c WHERE id = ?`,
+  ).get(campaignId);
+  if (!row) return { stage: null, excludes: false, multiStage: false };
+  return { stage: row.status === 'active' && row.currentStage > 1 ? row.currentStage : null, excludes: row.excludes === 1, multiStage: row.multiStage === 1 };
 }
 
-export function countUndecidedReviewerItems(campaignId: number, reviewerEmail: string): number {
-  return (
-    prepared<number>('SELECT count(*) FROM review_items WHERE campaign_id = ? AND reviewer_email = ? AND decision IS NULL')
-      .pluck()
-      .get(campaignId, reviewerEmail) ?? 0
-  );
+/** The queue's predicates (integers only are inlined: the stage number). */
+function queuePredicates(ctx: TQueueContext, alias = ''): string[] {
+  const parts: string[] = [];
+  if (ctx.stage !== null) parts.push(`${alias}stage = ${Math.trunc(ctx.stage)}`);
+  if (ctx.excludes) parts.push(`${alias}excluded_reason IS NULL`);
+  return parts;
 }
+
+/** "Still to decide" for a reviewer: no decision, and not passed on as not sure to the next stage. */
+function openPredicate(ctx: TQueueContext, alias = ''): string {
+  return ctx.multiStage ? `${alias}decision IS NULL AND ${alias}awaiting_next_stage = 0` : `${alias}decision IS NULL`;
+}
+
+function queueWhere(campaignId: number, reviewerEmail: string): { where: string; params: TParams } {
+  const ctx = queueContext(campaignId);
+  return { where: ['campaign_id = @campaignId', 'reviewer_email = @reviewerEmail', ...queuePredicates(ctx)].join(' AND '), params: { campaignId, reviewerEmail } };
+}
+
+/** How many items the reviewer has in the campaign's working queue (see `TQueueContext`). */
+export function countReviewerItems(campaignId: number, reviewerEmail: string): number {
+  const { where, params } = queueWhere(campaignId, reviewerEmail);
+  return prepared<number>(`SELECT count(*) FROM review_items WHERE ${where}`).pluck().get(params) ?? 0;
+}
+
+/** How many of them are still to decide. */
+export function countUndecidedReviewerItems(campaignId: number, reviewerEmail: string): number {
+  const { where, params } = queueWhere(campaignId, reviewerEmail);
+  return prepared<number>(`SELECT count(*) FROM review_items WHERE ${where} AND ${openPredicate(queueContext(campaignId))}`).pluck().get(params) ?? 0;
+}
+
+/** Deciding an item the same stage passed on as "not sure" withdraws that pass (the reviewer made up their mind). */
+const WITHDRAW_NOT_SURE = `not_sure_by_email = CASE WHEN awaiting_next_stage = 1 THEN NULL ELSE not_sure_by_email END,
+  not_sure_comment = CASE WHEN awaiting_next_stage = 1 THEN NULL ELSE not_sure_comment END,
+  not_sure_at = CASE WHEN awaiting_next_stage = 1 THEN NULL ELSE not_sure_at END, awaiting_next_stage = 0`;
 
 /** Set (or clear, with decision null) an item's decision if its version is still `expectedVersion`. */
 export function updateItemDecision(values: {
@@ -615,7 +678,7 @@ export function updateItemDecision(values: {
   return (
     prepared(
       `UPDATE review_items SET decision = @decision, decision_comment = @comment, decided_at = @at, decided_by_email = @by,
-              decided_by_rule = 0, version = version + 1
+              decided_by_rule = 0, version = version + 1, ${WITHDRAW_NOT_SURE}
         WHERE id = @id AND version = @expectedVersion`,
     ).run(values).changes > 0
   );
@@ -624,7 +687,7 @@ export function updateItemDecision(values: {
 export type TEventInsert = {
   itemId: number;
   campaignId: number;
-  type: 'decision' | 'undo' | 'reassign' | 'close_rule';
+  type: TItemEventType;
   decisionBefore: TDecision | null;
   decisionAfter: TDecision | null;
   reviewerBefore: string | null;
@@ -645,7 +708,7 @@ export function insertItemEvent(event: TEventInsert): number {
 
 export type TEventRaw = {
   id: number;
-  type: TEventInsert['type'];
+  type: TItemEventType;
   decisionBefore: TDecision | null;
   decisionAfter: TDecision | null;
   reviewerBefore: string | null;
@@ -680,12 +743,18 @@ function escapeLike(text: string): string {
 function itemWhere(campaignId: number, filter: TItemFilter, reviewerEmail: string | null): { where: string; params: TParams } {
   const parts = ['campaign_id = @campaignId'];
   const params: TParams = { campaignId };
+  const ctx = queueContext(campaignId);
   const reviewer = reviewerEmail ?? filter.reviewer ?? null;
   if (reviewer !== null) {
     parts.push('reviewer_email = @reviewerEmail');
     params.reviewerEmail = reviewer;
   }
-  if (filter.decision === 'undecided') parts.push('decision IS NULL');
+  // A reviewer's own view is their working queue; an admin sees every item, excluded ones under their own filter.
+  if (reviewerEmail !== null) parts.push(...queuePredicates(ctx));
+  else if (ctx.excludes && filter.decision !== 'excluded') parts.push('excluded_reason IS NULL');
+  if (filter.decision === 'undecided') parts.push(openPredicate(ctx));
+  else if (filter.decision === 'not_sure') parts.push('not_sure_at IS NOT NULL');
+  else if (filter.decision === 'excluded') parts.push('excluded_reason IS NOT NULL');
   else if (filter.decision) {
     parts.push('decision = @decision');
     params.decision = filter.decision;
@@ -859,21 +928,55 @@ export function stageTargetsByFilter(campaignId: number, filter: TItemFilter, re
 export function stageTargetsByIds(campaignId: number, itemIds: readonly number[], reviewerEmail: string | null): number {
   ensureTempTables();
   sqlite().exec('DELETE FROM temp.review_target_ids');
-  const mine = reviewerEmail === null ? '' : 'AND reviewer_email = @reviewerEmail';
+  const mine = reviewerEmail === null ? '' : ['', 'reviewer_email = @reviewerEmail', ...queuePredicates(queueContext(campaignId))].join(' AND ');
   return prepared(
     `INSERT OR IGNORE INTO temp.review_target_ids (id)
      SELECT id FROM review_items WHERE id IN (SELECT value FROM json_each(@ids)) AND campaign_id = @campaignId ${mine}`,
   ).run({ ids: JSON.stringify(itemIds), campaignId, reviewerEmail }).changes;
 }
 
-/** Put every item of a reviewer into the target set; returns how many. */
+/** Put every item of a reviewer's working queue into the target set; returns how many. */
 export function stageTargetsByReviewer(campaignId: number, reviewerEmail: string): number {
   ensureTempTables();
   sqlite().exec('DELETE FROM temp.review_target_ids');
-  return prepared('INSERT INTO temp.review_target_ids (id) SELECT id FROM review_items WHERE campaign_id = ? AND reviewer_email = ?').run(
-    campaignId,
-    reviewerEmail,
-  ).changes;
+  const { where, params } = queueWhere(campaignId, reviewerEmail);
+  return prepared(`INSERT INTO temp.review_target_ids (id) SELECT id FROM review_items WHERE ${where}`).run(params).changes;
+}
+
+/** Put every membership item of a group (not yet excluded) into the target set; returns how many. */
+export function stageTargetsByGroup(campaignId: number, groupScimId: string): number {
+  ensureTempTables();
+  sqlite().exec('DELETE FROM temp.review_target_ids');
+  return prepared(
+    `INSERT INTO temp.review_target_ids (id) SELECT id FROM review_items
+      WHERE campaign_id = ? AND kind = 'membership' AND group_scim_id = ? AND excluded_reason IS NULL`,
+  ).run(campaignId, groupScimId).changes;
+}
+
+/** Remove targets that are already excluded; returns how many. */
+export function dropExcludedTargets(): number {
+  return prepared(
+    'DELETE FROM temp.review_target_ids WHERE id IN (SELECT r.id FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id WHERE r.excluded_reason IS NOT NULL)',
+  ).run().changes;
+}
+
+/** Keep only targets with an actionable recommendation (certify or revoke; "review" needs a person). */
+export function dropTargetsWithoutActionableRecommendation(): number {
+  return prepared(
+    `DELETE FROM temp.review_target_ids WHERE id IN (SELECT r.id FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id
+      WHERE r.recommendation NOT IN ('certify', 'revoke'))`,
+  ).run().changes;
+}
+
+export type TRecommendationGroup = { recommendation: TRecommendation; reason: string; items: number };
+
+/** The targets grouped by recommendation and its reason, largest first (what "accept recommendations" shows first). */
+export function summarizeTargetRecommendations(): TRecommendationGroup[] {
+  return prepared<TRecommendationGroup>(
+    `SELECT r.recommendation, r.recommendation_reason AS reason, count(*) AS items
+       FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id
+      GROUP BY r.recommendation, r.recommendation_reason ORDER BY items DESC, r.recommendation, reason`,
+  ).all();
 }
 
 export type TTargetSummary = { n: number; undecided: number; certify: number; revoke: number; flagged: number };
@@ -907,6 +1010,7 @@ export function targetReviewers(): Array<{ reviewerEmail: string; items: number;
     `SELECT r.reviewer_email AS reviewerEmail, count(*) AS items, s.signed_at AS signedAt
        FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id
        LEFT JOIN reviewer_signoffs s ON s.campaign_id = r.campaign_id AND s.reviewer_email = r.reviewer_email
+             AND s.stage = (SELECT current_stage FROM campaigns c WHERE c.id = r.campaign_id)
       GROUP BY r.reviewer_email ORDER BY items DESC, r.reviewer_email`,
   ).all();
 }
@@ -933,7 +1037,39 @@ export function decideTargets(values: { decision: TDecision; comment: string | n
   ).run(values);
   prepared(
     `UPDATE review_items SET decision = @decision, decision_comment = @comment, decided_at = @at, decided_by_email = @actorEmail,
-            decided_by_rule = 0, version = version + 1
+            decided_by_rule = 0, version = version + 1, ${WITHDRAW_NOT_SURE}
+      WHERE id IN (SELECT id FROM temp.review_target_ids)`,
+  ).run(values);
+  return eventRange(events.changes, events.lastInsertRowid);
+}
+
+/**
+ * Decide every target as recommended ("accept recommendations"): certify or revoke per item, the
+ * item's recommendation reason as the comment. Callers keep only actionable targets first.
+ */
+export function acceptTargetRecommendations(values: { commentPrefix: string; actorEmail: string; at: string }): TEventRange {
+  const events = prepared(
+    `INSERT INTO review_item_events (item_id, campaign_id, type, decision_before, decision_after, comment, actor_email, at)
+     SELECT r.id, r.campaign_id, 'decision', r.decision, r.recommendation, @commentPrefix || r.recommendation_reason, @actorEmail, @at
+       FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id ORDER BY t.id`,
+  ).run(values);
+  prepared(
+    `UPDATE review_items SET decision = recommendation, decision_comment = @commentPrefix || recommendation_reason, decided_at = @at,
+            decided_by_email = @actorEmail, decided_by_rule = 0, version = version + 1, ${WITHDRAW_NOT_SURE}
+      WHERE id IN (SELECT id FROM temp.review_target_ids)`,
+  ).run(values);
+  return eventRange(events.changes, events.lastInsertRowid);
+}
+
+/** Exclude every target with the reason: one 'excluded' event per item, then one UPDATE. */
+export function excludeTargets(values: { reason: string; actorEmail: string; at: string }): TEventRange {
+  const events = prepared(
+    `INSERT INTO review_item_events (item_id, campaign_id, type, decision_before, decision_after, comment, actor_email, at)
+     SELECT r.id, r.campaign_id, 'excluded', r.decision, r.decision, @reason, @actorEmail, @at
+       FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id ORDER BY t.id`,
+  ).run(values);
+  prepared(
+    `UPDATE review_items SET excluded_reason = @reason, excluded_by_email = @actorEmail, excluded_at = @at, version = version + 1
       WHERE id IN (SELECT id FROM temp.review_target_ids)`,
   ).run(values);
   return eventRange(events.changes, events.lastInsertRowid);
@@ -957,12 +1093,15 @@ export function reassignTargets(values: { toReviewerEmail: string; reason: strin
 
 export type TSignoffRow = typeof reviewerSignoffs.$inferSelect;
 
+const CURRENT_STAGE = sql`(SELECT ${campaigns.currentStage} FROM ${campaigns} WHERE ${campaigns.id} = ${reviewerSignoffs.campaignId})`;
+
+/** The reviewer's sign-off of the campaign's current stage. */
 export function getSignoffRow(campaignId: number, reviewerEmail: string, tx: TExecutor = getDb()): TSignoffRow | null {
   return (
     tx
       .select()
       .from(reviewerSignoffs)
-      .where(and(eq(reviewerSignoffs.campaignId, campaignId), eq(reviewerSignoffs.reviewerEmail, reviewerEmail)))
+      .where(and(eq(reviewerSignoffs.campaignId, campaignId), eq(reviewerSignoffs.reviewerEmail, reviewerEmail), eq(reviewerSignoffs.stage, CURRENT_STAGE)))
       .get() ?? null
   );
 }
@@ -975,24 +1114,31 @@ export function deleteSignoffRow(tx: TExecutor, campaignId: number, reviewerEmai
   return (
     tx
       .delete(reviewerSignoffs)
-      .where(and(eq(reviewerSignoffs.campaignId, campaignId), eq(reviewerSignoffs.reviewerEmail, reviewerEmail)))
+      .where(and(eq(reviewerSignoffs.campaignId, campaignId), eq(reviewerSignoffs.reviewerEmail, reviewerEmail), eq(reviewerSignoffs.stage, CURRENT_STAGE)))
       .run().changes > 0
   );
 }
 
+/** The sign-offs of the campaign's current stage. */
 export function listSignoffRows(campaignId: number): TSignoffRow[] {
-  return getDb().select().from(reviewerSignoffs).where(eq(reviewerSignoffs.campaignId, campaignId)).all();
+  return getDb()
+    .select()
+    .from(reviewerSignoffs)
+    .where(and(eq(reviewerSignoffs.campaignId, campaignId), eq(reviewerSignoffs.stage, CURRENT_STAGE)))
+    .all();
 }
 
 // ─── Progress and reviewer pages ────────────────────────────────────────────────────────────
 
 export type TReviewerCounts = { reviewerEmail: string; total: number; decided: number; certified: number; revoked: number };
 
+/** Per reviewer, their working queue of the current stage (an item passed on as not sure counts as done for them). */
 export function queryReviewerCounts(campaignId: number): TReviewerCounts[] {
+  const where = ['campaign_id = ?', ...queuePredicates(queueContext(campaignId))].join(' AND ');
   return prepared<TReviewerCounts>(
-    `SELECT reviewer_email AS reviewerEmail, count(*) AS total, count(decision) AS decided,
+    `SELECT reviewer_email AS reviewerEmail, count(*) AS total, coalesce(sum(decision IS NOT NULL OR awaiting_next_stage = 1), 0) AS decided,
             coalesce(sum(decision = 'certify'), 0) AS certified, coalesce(sum(decision = 'revoke'), 0) AS revoked
-       FROM review_items WHERE campaign_id = ? GROUP BY reviewer_email ORDER BY reviewer_email`,
+       FROM review_items WHERE ${where} GROUP BY reviewer_email ORDER BY reviewer_email`,
   ).all(campaignId);
 }
 
@@ -1002,38 +1148,45 @@ export type TMyCampaignRaw = {
   status: TCampaignStatus;
   dueAt: string;
   closedAt: string | null;
+  stage: number;
   total: number;
   decided: number;
   revoked: number;
   signedOffAt: string | null;
 };
 
+/** A reviewer's working queue in campaign `c` (see `TQueueContext`), as one correlated predicate over `review_items r`. */
+const MY_QUEUE = `r.campaign_id = c.id AND r.reviewer_email = @e AND r.excluded_reason IS NULL AND (c.status <> 'active' OR r.stage = c.current_stage)`;
+
 /** Launched campaigns where the reviewer has items, with their own counts (per-campaign index ranges, no table scan). */
 export function queryMyCampaigns(reviewerEmail: string): TMyCampaignRaw[] {
   return prepared<TMyCampaignRaw>(
     `SELECT * FROM (
-       SELECT c.id AS campaignId, c.name, c.status, c.due_at AS dueAt, c.closed_at AS closedAt,
-              (SELECT count(*) FROM review_items r WHERE r.campaign_id = c.id AND r.reviewer_email = @e) AS total,
-              (SELECT count(*) FROM review_items r WHERE r.campaign_id = c.id AND r.reviewer_email = @e AND r.decision IS NOT NULL) AS decided,
-              (SELECT count(*) FROM review_items r WHERE r.campaign_id = c.id AND r.reviewer_email = @e AND r.decision = 'revoke') AS revoked,
+       SELECT c.id AS campaignId, c.name, c.status, c.due_at AS dueAt, c.closed_at AS closedAt, c.current_stage AS stage,
+              (SELECT count(*) FROM review_items r WHERE ${MY_QUEUE}) AS total,
+              (SELECT count(*) FROM review_items r WHERE ${MY_QUEUE} AND (r.decision IS NOT NULL OR r.awaiting_next_stage = 1)) AS decided,
+              (SELECT count(*) FROM review_items r WHERE ${MY_QUEUE} AND r.decision = 'revoke') AS revoked,
               s.signed_at AS signedOffAt
          FROM campaigns c
-         LEFT JOIN reviewer_signoffs s ON s.campaign_id = c.id AND s.reviewer_email = @e
+         LEFT JOIN reviewer_signoffs s ON s.campaign_id = c.id AND s.reviewer_email = @e AND s.stage = c.current_stage
         WHERE c.status <> 'draft')
       WHERE total > 0
       ORDER BY status = 'closed', dueAt, campaignId`,
   ).all({ e: reviewerEmail });
 }
 
-export type TDecisionCounts = { total: number; certified: number; revoked: number; revokedByRule: number; undecided: number };
+export type TDecisionCounts = { total: number; certified: number; revoked: number; revokedByRule: number; undecided: number; excluded: number };
 
+/** Final decisions over the items under review; excluded items are counted apart and in nothing else. */
 export function queryDecisionCounts(campaignId: number): TDecisionCounts {
   const row = prepared<TDecisionCounts>(
-    `SELECT count(*) AS total, coalesce(sum(decision = 'certify'), 0) AS certified, coalesce(sum(decision = 'revoke'), 0) AS revoked,
-            coalesce(sum(decision = 'revoke' AND decided_by_rule = 1), 0) AS revokedByRule, coalesce(sum(decision IS NULL), 0) AS undecided
-       FROM review_items WHERE campaign_id = ?`,
+    `SELECT coalesce(sum(x IS NULL), 0) AS total, coalesce(sum(x IS NULL AND decision = 'certify'), 0) AS certified,
+            coalesce(sum(x IS NULL AND decision = 'revoke'), 0) AS revoked,
+            coalesce(sum(x IS NULL AND decision = 'revoke' AND decided_by_rule = 1), 0) AS revokedByRule,
+            coalesce(sum(x IS NULL AND decision IS NULL), 0) AS undecided, coalesce(sum(x IS NOT NULL), 0) AS excluded
+       FROM (SELECT decision, decided_by_rule, excluded_reason AS x FROM review_items WHERE campaign_id = ?)`,
   ).get(campaignId);
-  return row ?? { total: 0, certified: 0, revoked: 0, revokedByRule: 0, undecided: 0 };
+  return row ?? { total: 0, certified: 0, revoked: 0, revokedByRule: 0, undecided: 0, excluded: 0 };
 }
 
 export type TRevocationRaw = {
@@ -1055,7 +1208,7 @@ export function queryRevocations(campaignId: number): TRevocationRaw[] {
     `SELECT id AS itemId, campaign_id AS campaignId, kind, user_scim_id AS userScimId, user_email AS userEmail,
             group_scim_id AS groupScimId, group_name AS groupName, decided_at AS decidedAt, decided_by_email AS decidedByEmail,
             decided_by_rule AS decidedByRule, decision_comment AS comment
-       FROM review_items WHERE campaign_id = ? AND decision = 'revoke' ORDER BY id`,
+       FROM review_items WHERE campaign_id = ? AND decision = 'revoke' AND excluded_reason IS NULL ORDER BY id`,
   ).all(campaignId);
 }
 
@@ -1069,12 +1222,12 @@ export function revokeUndecidedByRule(campaignId: number, actorEmail: string, at
   const events = prepared(
     `INSERT INTO review_item_events (item_id, campaign_id, type, decision_before, decision_after, comment, actor_email, at)
      SELECT id, campaign_id, 'close_rule', NULL, 'revoke', @comment, @actorEmail, @at
-       FROM review_items WHERE campaign_id = @campaignId AND decision IS NULL ORDER BY id`,
+       FROM review_items WHERE campaign_id = @campaignId AND decision IS NULL AND excluded_reason IS NULL ORDER BY id`,
   ).run(values);
   prepared(
     `UPDATE review_items SET decision = 'revoke', decision_comment = @comment, decided_at = @at, decided_by_email = @actorEmail,
             decided_by_rule = 1, version = version + 1
-      WHERE campaign_id = @campaignId AND decision IS NULL`,
+      WHERE campaign_id = @campaignId AND decision IS NULL AND excluded_reason IS NULL`,
   ).run(values);
   return eventRange(events.changes, events.lastInsertRowid);
 }

@@ -51,6 +51,7 @@ export function toItemRow(raw: TItemRaw): TReviewItemRow {
     ...raw,
     userActive: raw.userActive === 1,
     decidedByRule: raw.decidedByRule === 1,
+    awaitingNextStage: raw.awaitingNextStage === 1,
     reviewerReason: raw.reviewerReason as TReviewerReason,
     signalKeys: signalKeys(raw.signals),
     flagged: raw.recommendation !== 'certify',

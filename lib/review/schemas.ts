@@ -289,7 +289,8 @@ export type TListCampaignsQuery = z.input<typeof ZListCampaignsQuery>;
 
 // ─── Grid filters ───────────────────────────────────────────────────────────────────────────
 
-export const DECISION_FILTERS = ['undecided', ...DECISIONS] as const;
+/** `not_sure`: passed on as not sure (by anyone); `excluded`: taken out by an admin (hidden from every other filter). */
+export const DECISION_FILTERS = ['undecided', ...DECISIONS, 'not_sure', 'excluded'] as const;
 export type TDecisionFilter = (typeof DECISION_FILTERS)[number];
 
 /**

@@ -66,6 +66,13 @@ export const SIGNALS = [
     description: 'The HR roster lists the person as terminated (stale-accounts feature).',
     reserved: true,
   },
+  {
+    bit: 1 << 10,
+    key: 'carried_over',
+    label: 'Carried over',
+    description: 'Certified in the previous closed campaign and unchanged since: same access, same attributes, nothing flagged.',
+    reserved: false,
+  },
 ] as const satisfies readonly TSignal[];
 
 export type TSignalKey = (typeof SIGNALS)[number]['key'];

@@ -7,7 +7,7 @@ import type { TSignalKey } from './signals';
 export type { TCampaignStatus, TDecision, TItemKind, TRecommendation, TReviewerRule, TUndecidedAction };
 
 /** Why an item went to its reviewer. */
-export type TReviewerReason = 'manager' | 'group_owner' | 'fixed' | 'fallback_no_reviewer' | 'fallback_self_review' | 'reassigned';
+export type TReviewerReason = 'manager' | 'group_owner' | 'fixed' | 'fallback_no_reviewer' | 'fallback_self_review' | 'reassigned' | 'not_sure';
 
 export type TCampaignView = {
   id: number;
@@ -78,9 +78,35 @@ export type TReviewItemRow = {
   decidedByEmail: string | null;
   decidedByRule: boolean;
   version: number;
+  /** The stage the item is at, or ended at. */
+  stage: number;
+  /** Passed on as "not sure": by whom, why, when (kept for the next reviewer to read). */
+  notSureByEmail: string | null;
+  notSureComment: string | null;
+  notSureAt: string | null;
+  /** Passed on to the next stage, which has not started: done for this stage's reviewer. */
+  awaitingNextStage: boolean;
+  /** Certified in this earlier campaign and unchanged since. */
+  carriedOverFromCampaignId: number | null;
+  excludedReason: string | null;
+  excludedByEmail: string | null;
+  excludedAt: string | null;
+  /** Decisions of ended stages, oldest first (only when the campaign shows them to this viewer). */
+  earlierStages?: TStageResult[];
 };
 
-export type TItemEventType = 'decision' | 'undo' | 'reassign' | 'close_rule';
+/** An item's result in a stage that ended. */
+export type TStageResult = {
+  stage: number;
+  reviewerEmail: string;
+  decision: TDecision | null;
+  decisionComment: string | null;
+  decidedAt: string | null;
+  notSureComment: string | null;
+  passedOn: boolean;
+};
+
+export type TItemEventType = 'decision' | 'undo' | 'reassign' | 'close_rule' | 'not_sure' | 'stage_advanced' | 'excluded';
 
 export type TReviewItemEvent = {
   id: number;

@@ -12,10 +12,20 @@ export const metadata: Metadata = { title: 'Item history' };
 
 type TProps = { params: Promise<{ campaignId: string; itemId: string }> };
 
-const EVENT_LABEL: Record<TReviewItemEvent['type'], string> = { decision: 'Decision', undo: 'Undo', reassign: 'Reassigned', close_rule: 'Close rule' };
+const EVENT_LABEL: Record<TReviewItemEvent['type'], string> = {
+  decision: 'Decision',
+  undo: 'Undo',
+  reassign: 'Reassigned',
+  close_rule: 'Close rule',
+  not_sure: 'Not sure',
+  stage_advanced: 'Next stage',
+  excluded: 'Excluded',
+};
 
 function describe(e: TReviewItemEvent): string {
-  if (e.type === 'reassign') return `${e.reviewerBefore ?? '—'} → ${e.reviewerAfter ?? '—'}`;
+  if (e.type === 'reassign' || e.type === 'stage_advanced') return `${e.reviewerBefore ?? '—'} → ${e.reviewerAfter ?? '—'}`;
+  if (e.type === 'not_sure') return e.reviewerAfter ? `passed to ${e.reviewerAfter}` : 'passed on to the next stage';
+  if (e.type === 'excluded') return 'taken out of the review';
   return `${e.decisionBefore ?? 'undecided'} → ${e.decisionAfter ?? 'undecided'}`;
 }
 

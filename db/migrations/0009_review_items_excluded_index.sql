@@ -1,0 +1,1 @@
+CREATE INDEX `review_items_excluded_idx` ON `review_items` (`campaign_id`) WHERE excluded_reason IS NOT NULL;
