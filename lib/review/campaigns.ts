@@ -45,7 +45,8 @@ function parseScope(json: string): TCampaignScope {
   return parsed.data;
 }
 
-function parseLaterStages(json: string): TLaterStage[] {
+/** A campaign's stored later stages. */
+export function parseLaterStages(json: string): TLaterStage[] {
   // Stored stages were validated when written; their due dates may be past by now, so they are
   // read back with the shape check only (ZDueAt would refuse a past date).
   return JSON.parse(json) as TLaterStage[];

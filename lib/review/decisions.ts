@@ -9,6 +9,7 @@ import {
   getItemRaw,
   insertItemEvent,
   nowIso,
+  passItemOnRow,
   stageTargetsByFilter,
   stageTargetsByIds,
   summarizeTargets,
@@ -21,11 +22,14 @@ import {
   parseInput,
   ZBulkDecideInput,
   ZDecideInput,
+  ZNotSureInput,
   ZUndoInput,
   type TBulkDecideInput,
   type TDecideInput,
+  type TNotSureInput,
   type TUndoInput,
 } from './schemas';
+import { stageCount } from './stages';
 import type { TBulkDecideResult, TReviewItemRow } from './types';
 
 /**
@@ -48,9 +52,12 @@ function checkComment(campaign: TCampaign, decision: TDecision, comment: string 
   }
 }
 
-function requireItem(campaignId: number, itemId: number, reviewerEmail: string): TItemRaw {
-  const item = getItemRaw(campaignId, itemId, reviewerEmail);
+/** One item of the caller's working queue: not found when it is not theirs; conflict when its stage ended or it was excluded. */
+function requireItem(campaign: TCampaign, itemId: number, reviewerEmail: string): TItemRaw {
+  const item = getItemRaw(campaign.id, itemId, reviewerEmail);
   if (!item) throw notFound('Review item');
+  if (item.excludedReason !== null) throw new AppError('conflict', `This item was taken out of the review: ${item.excludedReason}`);
+  if (item.stage !== campaign.currentStage) throw new AppError('conflict', `Stage ${item.stage} of this campaign has ended; its decisions are final.`);
   return item;
 }
 
@@ -71,7 +78,7 @@ export function decideItem(actor: TActor, input: TDecideInput): TReviewItemRow {
   const email = normalizeEmail(actor.email);
   return writeTransaction((tx) => {
     const { campaign } = requireActiveReviewer(p.campaignId, email);
-    const item = requireItem(p.campaignId, p.itemId, email);
+    const item = requireItem(campaign, p.itemId, email);
     if (item.version !== p.expectedVersion) throw new ItemConflictError(toItemRow(item));
     checkComment(campaign, p.decision, p.comment, item.recommendation !== 'certify' ? 1 : 0);
     const at = nowIso();
@@ -117,10 +124,10 @@ export function undoDecision(actor: TActor, input: TUndoInput): TReviewItemRow {
   const p = parseInput(ZUndoInput, input);
   const email = normalizeEmail(actor.email);
   return writeTransaction((tx) => {
-    requireActiveReviewer(p.campaignId, email);
-    const item = requireItem(p.campaignId, p.itemId, email);
+    const { campaign } = requireActiveReviewer(p.campaignId, email);
+    const item = requireItem(campaign, p.itemId, email);
     if (item.version !== p.expectedVersion) throw new ItemConflictError(toItemRow(item));
-    if (item.decision === null) throw new AppError('conflict', 'This item has no decision to undo.');
+    if (item.decision === null && !item.awaitingNextStage) throw new AppError('conflict', 'This item has no decision to undo.');
     const at = nowIso();
     if (!updateItemDecision({ id: item.id, expectedVersion: p.expectedVersion, decision: null, comment: null, at: null, by: null })) {
       throw new ItemConflictError(reloadItem(p.campaignId, p.itemId));
@@ -214,5 +221,64 @@ export function bulkDecide(actor: TActor, input: TBulkDecideInput): TBulkDecideR
       tx,
     );
     return { decision: p.decision, count: summary.n, before };
+  });
+}
+
+/**
+ * "Not sure": instead of forcing a guess, the reviewer passes the item on with a comment. With a
+ * stage after this one, the item waits for it (done for this reviewer, it goes on whatever the
+ * stage's rule); in the last stage it goes to the campaign's fallback reviewer now. Refused when
+ * the caller is the fallback (nobody left to ask) or the fallback is the item's own user. Any
+ * decision on the item is cleared. Audited as `review.not_sure`.
+ */
+export function passOnAsNotSure(actor: TActor, input: TNotSureInput): TReviewItemRow {
+  const p = parseInput(ZNotSureInput, input);
+  const email = normalizeEmail(actor.email);
+  return writeTransaction((tx) => {
+    const { campaign } = requireActiveReviewer(p.campaignId, email);
+    const item = requireItem(campaign, p.itemId, email);
+    if (item.version !== p.expectedVersion) throw new ItemConflictError(toItemRow(item));
+    const toNextStage = campaign.currentStage < stageCount(campaign);
+    const fallback = normalizeEmail(campaign.fallbackReviewerEmail);
+    if (!toNextStage && fallback === email) {
+      throw new AppError('invalid', 'You are this campaign’s fallback reviewer, so there is nobody to pass this item to: decide it, or ask an admin to reassign it.');
+    }
+    if (!toNextStage && fallback === normalizeEmail(item.userEmail)) {
+      throw new AppError('invalid', `The fallback reviewer ${fallback} is the person whose access this is: ask an admin to reassign it instead.`);
+    }
+    const at = nowIso();
+    const toReviewerEmail = toNextStage ? null : fallback;
+    if (!passItemOnRow({ id: item.id, expectedVersion: p.expectedVersion, by: email, comment: p.comment, at, toReviewerEmail })) {
+      throw new ItemConflictError(reloadItem(p.campaignId, p.itemId));
+    }
+    const eventId = insertItemEvent({
+      itemId: item.id,
+      campaignId: item.campaignId,
+      type: 'not_sure',
+      decisionBefore: item.decision,
+      decisionAfter: null,
+      reviewerBefore: email,
+      reviewerAfter: toReviewerEmail,
+      comment: p.comment,
+      actorEmail: email,
+      at,
+    });
+    appendAudit(
+      {
+        actor,
+        action: 'review.not_sure',
+        target: { type: 'review_item', id: String(item.id) },
+        details: {
+          campaignId: item.campaignId,
+          stage: campaign.currentStage,
+          passedTo: toNextStage ? `stage ${campaign.currentStage + 1}` : toReviewerEmail,
+          before: { decision: item.decision, reviewerEmail: email, version: item.version },
+          after: { decision: null, reviewerEmail: toReviewerEmail ?? email, comment: p.comment, version: item.version + 1 },
+          eventId,
+        },
+      },
+      tx,
+    );
+    return reloadItem(p.campaignId, p.itemId);
   });
 }

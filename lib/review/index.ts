@@ -15,7 +15,10 @@ export { ItemConflictError } from './errors';
 export { createCampaignDraft, updateCampaignDraft, deleteCampaignDraft, getCampaign, listCampaigns } from './campaigns';
 export { resolveReviewer, setGroupOwners, listGroupOwners } from './reviewers';
 export { previewCampaign, launchCampaign } from './launch';
-export { decideItem, undoDecision, bulkDecide } from './decisions';
+export { decideItem, undoDecision, bulkDecide, passOnAsNotSure } from './decisions';
+export { previewAcceptRecommendations, acceptRecommendations, acceptCarriedOver, ACCEPTED_RECOMMENDATION_PREFIX } from './accept';
+export { excludeItems } from './exclusions';
+export { advanceStage, stageCount } from './stages';
 export { signOff } from './signoff';
 export { reassignItems, extendDueDate, closeCampaign } from './admin';
 export {
@@ -27,6 +30,7 @@ export {
   listCampaignDepartments,
   listRevocations,
   getCampaignForViewer,
+  listCampaignStages,
   REVIEWER_RULE_LABEL,
 } from './read';
 

@@ -3,6 +3,7 @@ import type { TRecommendation } from '@/db/schema';
 import { appendAudit, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { getCompanyDomains } from '@/lib/settings';
+import { queueStageStartNotices } from '@/lib/notifications';
 import { staleSignalSource } from '@/lib/stale/signals';
 import { assertSnapshotUsable, emptyScopeError, toCampaignView } from './campaigns';
 import { notFound } from './errors';
@@ -12,8 +13,10 @@ import {
   countSelfReviewItems,
   findPreviousCampaigns,
   getCampaignRow,
+  insertCampaignStageRows,
   insertStagedItems,
   insertStageOwners,
+  markCarriedOver,
   insertStageRows,
   listScopeUsersBatch,
   stageManagers,
@@ -36,6 +39,7 @@ import {
   diffAttributes,
   prepareSignalSources,
   SIGNAL_BIT,
+  SIGNALS,
   type TManagerState,
   type TSignalSubject,
   type TUserFacts,
@@ -51,6 +55,9 @@ import type { TCampaignPreview, TCampaignView, TLaunchResult, TPreviewReviewer }
  */
 
 const USER_BATCH = 2_000;
+
+/** Any of these now, and a certification of the previous campaign is not carried over: something changed or is flagged. */
+const CARRY_OVER_BLOCKING_SIGNALS = SIGNALS.reduce((mask, s) => (s.key === 'carried_over' ? mask : mask | s.bit), 0);
 
 type TStaged = {
   ctx: TStagedContext;
@@ -265,8 +272,17 @@ export function launchCampaign(actor: TActor, id: number): TLaunchResult {
     if (blocked > 0) throw selfReviewError(blocked, c.fallbackReviewerEmail);
     const itemCount = accountItems + membershipItems;
     if (itemCount === 0) throw emptyScopeError(c, staged.users);
+    // "Unchanged since certified" compares with the previous campaign's snapshot: only when the
+    // campaign that certified is also the one the change signals were computed against.
+    const carriedFrom = staged.previousClosed && staged.previous?.id === staged.previousClosed.id ? staged.previousClosed : null;
+    const carriedOver = carriedFrom ? markCarriedOver(c.id, carriedFrom.id, CARRY_OVER_BLOCKING_SIGNALS) : 0;
     const at = nowIso();
     if (!markCampaignLaunched(tx, c.id, { at, by: actor.email, itemCount })) throw new AppError('conflict', 'The campaign is no longer a draft.');
+    insertCampaignStageRows(tx, [
+      { campaignId: c.id, stage: 1, reviewerRule: c.reviewerRule, fixedReviewerEmail: c.fixedReviewerEmail, dueAt: c.dueAt, advance: 'all', showPreviousDecisions: false, startedAt: at },
+      ...c.laterStages.map((s, i) => ({ campaignId: c.id, stage: i + 2, ...s })),
+    ]);
+    const notified = queueStageStartNotices(c.id);
     appendAudit(
       {
         actor,
@@ -278,6 +294,10 @@ export function launchCampaign(actor: TActor, id: number): TLaunchResult {
           before: { status: 'draft' },
           after: { status: 'active', itemCount, accountItems, membershipItems, launchedAt: at },
           usersInScope: staged.users,
+          stages: 1 + c.laterStages.length,
+          carriedOver,
+          carriedOverFromCampaignId: carriedFrom?.id ?? null,
+          reviewersNotified: notified,
           previousCampaignId: staged.previous?.id ?? null,
           previousClosedCampaignId: staged.previousClosed?.id ?? null,
           companyDomains: staged.companyDomains,
@@ -285,6 +305,6 @@ export function launchCampaign(actor: TActor, id: number): TLaunchResult {
       },
       tx,
     );
-    return { campaign: { ...c, status: 'active', launchedAt: at, launchedByEmail: actor.email, itemCount }, itemCount, accountItems, membershipItems };
+    return { campaign: { ...c, status: 'active', launchedAt: at, launchedByEmail: actor.email, itemCount }, itemCount, accountItems, membershipItems, carriedOver };
   });
 }

@@ -3,9 +3,12 @@ import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { getDb, type TExecutor, type TTx } from '@/db/client';
 import {
+  campaignStages,
   campaigns,
   groupOwners,
   reviewerSignoffs,
+  type TReviewItemStageResult,
+  type TStageAdvanceRule,
   type TCampaign,
   type TCampaignStatus,
   type TDecision,
@@ -316,6 +319,7 @@ const STAGE_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS review_stage_managers (email TEXT PRIMARY KEY NOT NULL, active INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TEMP TABLE IF NOT EXISTS review_stage_revoked (user_id TEXT NOT NULL, group_id TEXT NOT NULL, PRIMARY KEY (user_id, group_id)) WITHOUT ROWID;
   CREATE TEMP TABLE IF NOT EXISTS review_target_ids (id INTEGER PRIMARY KEY);
+  CREATE TEMP TABLE IF NOT EXISTS review_stage_moves (id INTEGER PRIMARY KEY, reviewer TEXT NOT NULL, reason TEXT NOT NULL);
 `;
 
 // Run every time (a no-op when they exist): a TEMP table created inside a transaction that
@@ -1210,6 +1214,191 @@ export function queryRevocations(campaignId: number): TRevocationRaw[] {
             decided_by_rule AS decidedByRule, decision_comment AS comment
        FROM review_items WHERE campaign_id = ? AND decision = 'revoke' AND excluded_reason IS NULL ORDER BY id`,
   ).all(campaignId);
+}
+
+// ─── Stages ─────────────────────────────────────────────────────────────────────────────────
+
+export type TCampaignStageRow = typeof campaignStages.$inferSelect;
+
+export function insertCampaignStageRows(tx: TExecutor, rows: ReadonlyArray<typeof campaignStages.$inferInsert>): void {
+  if (rows.length > 0) tx.insert(campaignStages).values([...rows]).run();
+}
+
+export function listCampaignStageRows(campaignId: number, tx: TExecutor = getDb()): TCampaignStageRow[] {
+  return tx.select().from(campaignStages).where(eq(campaignStages.campaignId, campaignId)).orderBy(asc(campaignStages.stage)).all();
+}
+
+/** Update a stage row (on the process connection: inside a transaction, part of it). */
+export function updateCampaignStageRow(
+  campaignId: number,
+  stage: number,
+  values: Partial<Pick<TCampaignStageRow, 'startedAt' | 'endedAt' | 'itemsReviewed' | 'itemsPassedOn' | 'dueAt'>>,
+): void {
+  getDb()
+    .update(campaignStages).set(values).where(and(eq(campaignStages.campaignId, campaignId), eq(campaignStages.stage, stage))).run();
+}
+
+/** Move an active campaign to its next stage (only from `fromStage`: a concurrent advance finds nothing to do). */
+export function setCampaignStage(id: number, values: { fromStage: number; toStage: number; dueAt: string }): boolean {
+  return (
+    getDb()
+      .update(campaigns)
+      .set({ currentStage: values.toStage, dueAt: values.dueAt })
+      .where(and(eq(campaigns.id, id), eq(campaigns.status, 'active'), eq(campaigns.currentStage, values.fromStage)))
+      .run().changes > 0
+  );
+}
+
+/** Which items of a stage go on, as SQL over `review_items` (undecided and "not sure" items always do). */
+function goesOnSql(advance: TStageAdvanceRule): string {
+  const decided = advance === 'all' ? 'decision IS NOT NULL' : advance === 'revoked' ? "decision = 'revoke'" : "decision = 'certify'";
+  return `(decision IS NULL OR awaiting_next_stage = 1 OR ${decided})`;
+}
+
+export type TStageOpenCounts = { reviewers: number; signedOff: number; open: number };
+
+/** The current stage's queues: how many reviewers have items, how many of them signed off, how many items are still to decide. */
+export function queryStageOpenCounts(campaignId: number, stage: number): TStageOpenCounts {
+  return (
+    prepared<TStageOpenCounts>(
+      `SELECT count(*) AS reviewers, coalesce(sum(s.signed_at IS NOT NULL), 0) AS signedOff, coalesce(sum(q.open), 0) AS open
+         FROM (SELECT reviewer_email, sum(decision IS NULL AND awaiting_next_stage = 0) AS open FROM review_items
+                WHERE campaign_id = @campaignId AND stage = @stage AND excluded_reason IS NULL GROUP BY reviewer_email) q
+         LEFT JOIN reviewer_signoffs s ON s.campaign_id = @campaignId AND s.stage = @stage AND s.reviewer_email = q.reviewer_email`,
+    ).get({ campaignId, stage }) ?? { reviewers: 0, signedOff: 0, open: 0 }
+  );
+}
+
+/**
+ * Record every item's result in the ending stage (history the next stage cannot rewrite);
+ * returns how many items the stage reviewed and how many go on.
+ */
+export function insertStageResults(campaignId: number, stage: number, advance: TStageAdvanceRule): { reviewed: number; passedOn: number } {
+  const goesOn = goesOnSql(advance);
+  const reviewed = prepared(
+    `INSERT INTO review_item_stage_results (item_id, campaign_id, stage, reviewer_email, decision, decision_comment, decided_at,
+                                            decided_by_email, not_sure_comment, passed_on)
+     SELECT id, campaign_id, stage, reviewer_email, decision, decision_comment, decided_at, decided_by_email,
+            CASE WHEN awaiting_next_stage = 1 THEN not_sure_comment END, ${goesOn}
+       FROM review_items WHERE campaign_id = ? AND stage = ? AND excluded_reason IS NULL ORDER BY id`,
+  ).run(campaignId, stage).changes;
+  const passedOn =
+    prepared<number>('SELECT count(*) FROM review_item_stage_results WHERE campaign_id = ? AND stage = ? AND passed_on = 1').pluck().get(campaignId, stage) ?? 0;
+  return { reviewed, passedOn };
+}
+
+/** An item going on to the next stage, with what the next stage's reviewer rule needs. */
+export type TAdvancingItem = {
+  id: number;
+  kind: TItemKind;
+  userEmail: string;
+  groupScimId: string | null;
+  managerEmail: string | null;
+  /** 1 / 0: the manager is an active / deactivated user of the snapshot; null: no such user. */
+  managerActive: 0 | 1 | null;
+};
+
+/** The items of `stage` that the stage result marked as going on, in id order, a batch after `afterId`. */
+export function listAdvancingItems(campaignId: number, stage: number, afterId: number, limit: number): TAdvancingItem[] {
+  return prepared<TAdvancingItem>(
+    `SELECT r.id, r.kind, r.user_email AS userEmail, r.group_scim_id AS groupScimId, lower(trim(u.manager_email)) AS managerEmail,
+            (SELECT max(m.active) FROM snapshot_users m WHERE m.snapshot_id = c.snapshot_id AND m.email = lower(trim(u.manager_email))) AS managerActive
+       FROM review_item_stage_results sr
+       JOIN review_items r ON r.id = sr.item_id
+       JOIN campaigns c ON c.id = r.campaign_id
+       LEFT JOIN snapshot_users u ON u.snapshot_id = c.snapshot_id AND u.scim_id = r.user_scim_id
+      WHERE sr.campaign_id = @campaignId AND sr.stage = @stage AND sr.passed_on = 1 AND sr.item_id > @afterId
+      ORDER BY sr.item_id LIMIT @limit`,
+  ).all({ campaignId, stage, afterId, limit });
+}
+
+/** Stage the next reviewer of each advancing item (replacing the staged set). */
+export function stageAdvanceMoves(rows: ReadonlyArray<readonly [id: number, reviewer: string, reason: string]>, reset: boolean): void {
+  ensureTempTables();
+  if (reset) sqlite().exec('DELETE FROM temp.review_stage_moves');
+  const insert = prepared('INSERT INTO temp.review_stage_moves (id, reviewer, reason) VALUES (?, ?, ?)');
+  for (const row of rows) insert.run(...row);
+}
+
+/** Items whose staged next reviewer is their own user (the fallback is that user: nobody else can take them). */
+export function countSelfReviewMoves(): number {
+  return prepared<number>('SELECT count(*) FROM temp.review_stage_moves m JOIN review_items r ON r.id = m.id WHERE r.user_email = m.reviewer').pluck().get() ?? 0;
+}
+
+/**
+ * Move the staged items to the next stage: one 'stage_advanced' event each (reviewer before and
+ * after, the decision the stage left), then one UPDATE that hands them to their new reviewer
+ * undecided. A "not sure" comment stays for the next reviewer to read.
+ */
+export function applyStageMoves(values: { toStage: number; actorEmail: string; at: string }): TEventRange {
+  const events = prepared(
+    `INSERT INTO review_item_events (item_id, campaign_id, type, decision_before, decision_after, reviewer_before, reviewer_after, comment, actor_email, at)
+     SELECT r.id, r.campaign_id, 'stage_advanced', r.decision, NULL, r.reviewer_email, m.reviewer, 'Stage ' || @toStage, @actorEmail, @at
+       FROM temp.review_stage_moves m JOIN review_items r ON r.id = m.id ORDER BY m.id`,
+  ).run(values);
+  prepared(
+    `UPDATE review_items SET stage = @toStage,
+            reviewer_email = (SELECT reviewer FROM temp.review_stage_moves m WHERE m.id = review_items.id),
+            original_reviewer_email = (SELECT reviewer FROM temp.review_stage_moves m WHERE m.id = review_items.id),
+            reviewer_reason = (SELECT reason FROM temp.review_stage_moves m WHERE m.id = review_items.id),
+            decision = NULL, decision_comment = NULL, decided_at = NULL, decided_by_email = NULL, decided_by_rule = 0,
+            awaiting_next_stage = 0, version = version + 1
+      WHERE id IN (SELECT id FROM temp.review_stage_moves)`,
+  ).run({ toStage: values.toStage });
+  sqlite().exec('DELETE FROM temp.review_stage_moves');
+  return eventRange(events.changes, events.lastInsertRowid);
+}
+
+export type TStageResultRaw = Omit<TReviewItemStageResult, 'passedOn'> & { passedOn: 0 | 1 };
+
+/** Decisions of ended stages for some items, by item then stage. */
+export function listStageResults(itemIds: readonly number[]): TStageResultRaw[] {
+  if (itemIds.length === 0) return [];
+  return prepared<TStageResultRaw>(
+    `SELECT item_id AS itemId, campaign_id AS campaignId, stage, reviewer_email AS reviewerEmail, decision, decision_comment AS decisionComment,
+            decided_at AS decidedAt, decided_by_email AS decidedByEmail, not_sure_comment AS notSureComment, passed_on AS passedOn
+       FROM review_item_stage_results WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, stage`,
+  ).all(JSON.stringify(itemIds));
+}
+
+// ─── Not sure ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Pass an item on as "not sure" if its version is still `expectedVersion`: to `toReviewerEmail`
+ * (the fallback reviewer, now), or with null to the next stage (the item waits, done for this
+ * reviewer). Any decision on it is cleared.
+ */
+export function passItemOnRow(values: { id: number; expectedVersion: number; by: string; comment: string; at: string; toReviewerEmail: string | null }): boolean {
+  const reviewer =
+    values.toReviewerEmail === null
+      ? 'awaiting_next_stage = 1'
+      : "awaiting_next_stage = 0, reviewer_email = @toReviewerEmail, reviewer_reason = 'not_sure'";
+  return (
+    prepared(
+      `UPDATE review_items SET decision = NULL, decision_comment = NULL, decided_at = NULL, decided_by_email = NULL, decided_by_rule = 0,
+              not_sure_by_email = @by, not_sure_comment = @comment, not_sure_at = @at, ${reviewer}, version = version + 1
+        WHERE id = @id AND version = @expectedVersion`,
+    ).run(values).changes > 0
+  );
+}
+
+// ─── Carry-over ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Mark the new campaign's items that the previous closed campaign certified (a person, not the
+ * close rule) and that are unchanged since: the same access, and nothing flagged now (no new,
+ * changed, inactive or risk signal; a "certify" recommendation). Sets the carry-over column and
+ * signal; returns how many.
+ */
+export function markCarriedOver(campaignId: number, previousCampaignId: number, changedMask: number): number {
+  return prepared(
+    `UPDATE review_items SET carried_over_from_campaign_id = @previous, signals = signals | @carriedBit
+      WHERE campaign_id = @campaignId AND recommendation = 'certify' AND (signals & @changedMask) = 0
+        AND EXISTS (SELECT 1 FROM review_items p INDEXED BY review_items_user_idx
+                     WHERE p.campaign_id = @previous AND p.user_scim_id = review_items.user_scim_id AND p.kind = review_items.kind
+                       AND coalesce(p.group_scim_id, '') = coalesce(review_items.group_scim_id, '')
+                       AND p.decision = 'certify' AND p.decided_by_rule = 0 AND p.excluded_reason IS NULL)`,
+  ).run({ campaignId, previous: previousCampaignId, changedMask, carriedBit: SIGNAL_BIT.carried_over }).changes;
 }
 
 // ─── Close ──────────────────────────────────────────────────────────────────────────────────

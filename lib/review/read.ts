@@ -8,7 +8,10 @@ import {
   countReviewerItems,
   getCampaignRow,
   getItemRaw,
+  listCampaignStageRows,
   listItemEvents,
+  listStageResults,
+  queryDecisionCounts,
   listSignoffRows,
   queryCampaignDepartments,
   queryItemPage,
@@ -21,7 +24,10 @@ import {
 } from './queries';
 import { parseInput, ZCampaignId, ZItemListQuery, type TItemListQuery } from './schemas';
 import { signalKeys } from './signals';
+import { stageCount } from './stages';
 import type {
+  TCampaignStageView,
+  TStageResult,
   TCampaignProgress,
   TCampaignView,
   TMyCampaign,
@@ -67,7 +73,43 @@ export function listReviewItems(campaignId: number, viewer: TViewer, query: TIte
   const id = parseInput(ZCampaignId, campaignId);
   const { sort, dir, page, pageSize, after: _ignored, ...filter } = parseInput(ZItemListQuery, query);
   const { rows, total, lastKey } = queryItemPage(id, filter, restrictTo(viewer), { sort, dir }, pageSize, { offset: (page - 1) * pageSize });
-  return { rows: rows.map(toItemRow), total: total ?? 0, nextCursor: lastKey ? encodeItemCursor(sort, dir, lastKey) : null };
+  return { rows: withEarlierStages(id, viewer, rows.map(toItemRow)), total: total ?? 0, nextCursor: lastKey ? encodeItemCursor(sort, dir, lastKey) : null };
+}
+
+/**
+ * Attach the decisions of ended stages to rows that have them, when the viewer may see them:
+ * admins and auditors always; a reviewer only when their stage shows earlier decisions (hidden,
+ * their review is an independent second opinion).
+ */
+function withEarlierStages(campaignId: number, viewer: TViewer, rows: TReviewItemRow[]): TReviewItemRow[] {
+  const later = rows.filter((r) => r.stage > 1);
+  if (later.length === 0) return rows;
+  if (viewer.role === 'reviewer') {
+    const stages = listCampaignStageRows(campaignId);
+    const shown = new Set(stages.filter((st) => st.showPreviousDecisions).map((st) => st.stage));
+    if (!later.some((r) => shown.has(r.stage))) return rows;
+  }
+  const byItem = new Map<number, TStageResult[]>();
+  for (const r of listStageResults(later.map((row) => row.id))) {
+    const list = byItem.get(r.itemId) ?? [];
+    list.push({
+      stage: r.stage,
+      reviewerEmail: r.reviewerEmail,
+      decision: r.decision,
+      decisionComment: r.decisionComment,
+      decidedAt: r.decidedAt,
+      notSureComment: r.notSureComment,
+      passedOn: r.passedOn === 1,
+    });
+    byItem.set(r.itemId, list);
+  }
+  return rows.map((row) => (byItem.has(row.id) ? { ...row, earlierStages: byItem.get(row.id) } : row));
+}
+
+/** The campaign's stages as configured and as they ran (empty for a draft). */
+export function listCampaignStages(campaignId: number): TCampaignStageView[] {
+  const id = parseInput(ZCampaignId, campaignId);
+  return listCampaignStageRows(id).map(({ campaignId: _c, ...stage }) => stage);
 }
 
 /**
@@ -80,7 +122,7 @@ export function listReviewItemsAfter(campaignId: number, viewer: TViewer, query:
   const { sort, dir, pageSize, after, page: _ignored, ...filter } = parseInput(ZItemListQuery, query);
   const key = decodeItemCursor(after ?? '', sort, dir, sortKeyLength(sort));
   const { rows, lastKey } = queryItemPage(id, filter, restrictTo(viewer), { sort, dir }, pageSize, { after: key });
-  return { rows: rows.map(toItemRow), nextCursor: lastKey ? encodeItemCursor(sort, dir, lastKey) : null };
+  return { rows: withEarlierStages(id, viewer, rows.map(toItemRow)), nextCursor: lastKey ? encodeItemCursor(sort, dir, lastKey) : null };
 }
 
 /** One item with its history (oldest first), or null when it does not exist or is not the reviewer's. */
@@ -90,7 +132,8 @@ export function getReviewItem(campaignId: number, itemId: number, viewer: TViewe
     const raw = getItemRaw(campaignId, itemId, restrictTo(viewer));
     if (!raw) return null;
     const events: TReviewItemEvent[] = listItemEvents(raw.id);
-    return { item: toItemRow(raw), events };
+    const [item] = withEarlierStages(campaignId, viewer, [toItemRow(raw)]);
+    return { item: item ?? toItemRow(raw), events };
   });
 }
 
@@ -108,6 +151,7 @@ export function listMyCampaigns(reviewerEmail: string): TMyCampaign[] {
     total: r.total,
     decided: r.decided,
     revoked: r.revoked,
+    stage: r.stage,
     signedOffAt: r.signedOffAt,
     overdue: isOverdue(r.dueAt, r.signedOffAt, r.closedAt, now),
   }));
@@ -137,7 +181,8 @@ export function campaignProgress(campaignId: number): TCampaignProgress {
       }),
       { total: 0, decided: 0, certified: 0, revoked: 0, undecided: 0, reviewers: 0, signedOff: 0 },
     );
-    return { campaignId: id, status: row.status, dueAt: row.dueAt, overall, perReviewer };
+    const excluded = queryDecisionCounts(id).excluded;
+    return { campaignId: id, status: row.status, dueAt: row.dueAt, stage: { current: row.currentStage, total: stageCount(row) }, excluded, overall, perReviewer };
   });
 }
 

@@ -365,6 +365,33 @@ export const ZBulkDecideInput = z.object({
 });
 export type TBulkDecideInput = z.input<typeof ZBulkDecideInput>;
 
+export const ZNotSureInput = z.object({
+  campaignId: ZId,
+  itemId: ZId,
+  expectedVersion: ZId,
+  /** What the next reviewer should know: required, "not sure" without a why helps nobody. */
+  comment: z
+    .string({ error: 'say what you are unsure about' })
+    .trim()
+    .min(1, 'say what you are unsure about')
+    .max(MAX_COMMENT_LENGTH, `a comment is at most ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters`),
+});
+export type TNotSureInput = z.input<typeof ZNotSureInput>;
+
+/** "Accept recommendations" on the undecided items of a filter; `expectedCount` is the number the reviewer was shown. */
+export const ZAcceptRecommendationsInput = z.object({
+  campaignId: ZId,
+  filter: ZItemFilter,
+  expectedCount: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'the number of items you confirmed'),
+});
+export type TAcceptRecommendationsInput = z.input<typeof ZAcceptRecommendationsInput>;
+
+export const ZAcceptCarriedOverInput = z.object({
+  campaignId: ZId,
+  expectedCount: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'the number of items you confirmed'),
+});
+export type TAcceptCarriedOverInput = z.input<typeof ZAcceptCarriedOverInput>;
+
 export const ZSignOffInput = z.object({
   campaignId: ZId,
   /** The attestation statement as shown to the reviewer; must be the campaign's. */
@@ -395,6 +422,24 @@ export const ZReassignInput = z
     }
   });
 export type TReassignInput = z.input<typeof ZReassignInput>;
+
+export const ZExcludeInput = z
+  .object({
+    campaignId: ZId,
+    itemIds: z
+      .union([ZId, z.array(ZId)])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .pipe(z.array(z.number()).min(1, 'select at least one item').max(MAX_BULK_IDS, `at most ${MAX_BULK_IDS} items at once`))
+      .optional(),
+    groupScimId: optionalText(200),
+    reason: z.string({ error: 'give a reason' }).trim().min(1, 'give a reason: it goes into the evidence').max(500, 'at most 500 characters'),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.itemIds === undefined) === (r.groupScimId === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['itemIds'], message: 'select the items to exclude, or a group whose memberships are all excluded' });
+    }
+  });
+export type TExcludeInput = z.input<typeof ZExcludeInput>;
 
 export const ZExtendDueInput = z.object({ campaignId: ZId, dueAt: ZDueAt });
 export type TExtendDueInput = z.input<typeof ZExtendDueInput>;

@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors';
 import { normalizeEmail, requireActiveReviewer } from './access';
 import { countReviewerItems, countUndecidedReviewerItems, insertSignoffRow, nowIso, writeTransaction } from './queries';
 import { parseInput, ZSignOffInput, type TSignOffInput } from './schemas';
+import { advanceIfStageComplete } from './stages';
 import type { TSignOffResult } from './types';
 
 /**
@@ -35,10 +36,20 @@ export function signOff(actor: TActor, input: TSignOffInput): TSignOffResult {
         actor,
         action: 'review.signed_off',
         target: { type: 'campaign', id: String(p.campaignId) },
-        details: { reviewerEmail: email, before: null, after: { statement: campaign.attestationStatement, signedAt, itemCount } },
+        details: { reviewerEmail: email, stage: campaign.currentStage, before: null, after: { statement: campaign.attestationStatement, signedAt, itemCount } },
       },
       tx,
     );
-    return { campaignId: p.campaignId, reviewerEmail: email, statement: campaign.attestationStatement, signedAt, itemCount };
+    // The last sign-off of a stage starts the next one (same transaction: both or neither).
+    const advanced = advanceIfStageComplete(p.campaignId);
+    return {
+      campaignId: p.campaignId,
+      reviewerEmail: email,
+      stage: campaign.currentStage,
+      statement: campaign.attestationStatement,
+      signedAt,
+      itemCount,
+      nextStageStarted: advanced.at(-1)?.toStage ?? null,
+    };
   });
 }

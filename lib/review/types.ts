@@ -144,7 +144,14 @@ export type TCampaignPreview = {
   recommendations: Record<TRecommendation, number>;
 };
 
-export type TLaunchResult = { campaign: TCampaignView; itemCount: number; accountItems: number; membershipItems: number };
+export type TLaunchResult = {
+  campaign: TCampaignView;
+  itemCount: number;
+  accountItems: number;
+  membershipItems: number;
+  /** Items certified in the previous campaign and unchanged since (marked, never decided for the reviewer). */
+  carriedOver: number;
+};
 
 export type TBulkDecideResult = {
   decision: TDecision;
@@ -153,7 +160,17 @@ export type TBulkDecideResult = {
   before: { undecided: number; certify: number; revoke: number };
 };
 
-export type TSignOffResult = { campaignId: number; reviewerEmail: string; statement: string; signedAt: string; itemCount: number };
+export type TSignOffResult = {
+  campaignId: number;
+  reviewerEmail: string;
+  /** The stage signed off. */
+  stage: number;
+  statement: string;
+  signedAt: string;
+  itemCount: number;
+  /** This was the stage's last sign-off and the next stage started (its number), else null. */
+  nextStageStarted: number | null;
+};
 
 export type TReassignResult = {
   moved: number;
@@ -198,6 +215,8 @@ export type TMyCampaign = {
   campaignId: number;
   name: string;
   status: TCampaignStatus;
+  /** The campaign's current stage (the counts are the reviewer's queue in it). */
+  stage: number;
   dueAt: string;
   total: number;
   decided: number;
@@ -220,9 +239,56 @@ export type TReviewerProgress = {
 export type TCampaignProgress = {
   campaignId: number;
   status: TCampaignStatus;
+  /** The current stage's due date. */
   dueAt: string;
+  /** Counts below are the current stage's queues. */
+  stage: { current: number; total: number };
+  /** Items an admin took out of the review. */
+  excluded: number;
   overall: { total: number; decided: number; certified: number; revoked: number; undecided: number; reviewers: number; signedOff: number };
   perReviewer: TReviewerProgress[];
 };
 
 export type TGroupOwners = { groupScimId: string; groupName: string; owners: string[]; updatedBy: string; updatedAt: string };
+
+export type TStageAdvanceResult = {
+  fromStage: number;
+  toStage: number;
+  /** Items the ending stage reviewed. */
+  itemsReviewed: number;
+  /** Of those, the items the new stage took. */
+  itemsPassedOn: number;
+  /** Reviewers told that the stage started (notifications). */
+  reviewersNotified: number;
+};
+
+/** A campaign's stage as configured and as it ran. */
+export type TCampaignStageView = {
+  stage: number;
+  reviewerRule: TReviewerRule;
+  fixedReviewerEmail: string | null;
+  dueAt: string;
+  advance: 'all' | 'revoked' | 'certified';
+  showPreviousDecisions: boolean;
+  startedAt: string | null;
+  endedAt: string | null;
+  itemsReviewed: number;
+  itemsPassedOn: number;
+};
+
+/** What "accept recommendations" would do (nothing written yet). */
+export type TAcceptPreview = {
+  /** Items that would be decided: undecided, recommendation certify or revoke. */
+  actionable: number;
+  certify: number;
+  revoke: number;
+  /** Undecided items of the filter recommended for a person's review: left as they are. */
+  needsReview: number;
+  groups: Array<{ recommendation: TRecommendation; reason: string; items: number }>;
+};
+
+export type TExcludeResult = {
+  excluded: number;
+  /** Already excluded before: unchanged. */
+  alreadyExcluded: number;
+};
