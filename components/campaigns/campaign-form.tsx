@@ -8,7 +8,7 @@ import { Checkbox } from '@/components/ui/checkbox';
 import { ErrorIcon } from '@/components/ui/icons';
 import { Field, Input, Select, Textarea } from '@/components/ui/input';
 import { createCampaignDraftAction, updateCampaignDraftAction } from '@/app/(app)/campaigns/actions';
-import { DEFAULT_ATTESTATION_STATEMENT } from '@/lib/review/schemas';
+import { DEFAULT_ATTESTATION_STATEMENT, MAX_STAGES, STAGE_ADVANCE_LABEL, type TLaterStage } from '@/lib/review/schemas';
 import type { TCampaignView } from '@/lib/review/types';
 
 export type TSnapshotOption = { id: number; label: string };
@@ -201,6 +201,72 @@ function OrgUnitPicker({ orgUnits, initial }: { orgUnits: TProps['orgUnits']; in
   );
 }
 
+const STAGE_RULES = [
+  { value: 'manager', label: "The user's manager" },
+  { value: 'group_owner', label: 'The owner of the group' },
+  { value: 'fixed', label: 'A fixed reviewer' },
+] as const;
+
+/** One stage after the first: its reviewer rule, due date, which items it takes, and whether it sees earlier decisions. */
+function LaterStageFields({ index, draft, defaultDueDate }: { index: number; draft: TLaterStage | undefined; defaultDueDate: string }) {
+  const stage = index + 2;
+  const prefix = `laterStages.${index}`;
+  const [rule, setRule] = useState<string>(draft?.reviewerRule ?? 'fixed');
+  const advanceError = useFieldError(`${prefix}.advance`);
+  return (
+    <fieldset className="flex flex-col gap-3 rounded-card border border-line p-4">
+      <legend className="px-1 text-sm font-semibold text-ink">Stage {stage}</legend>
+      <ChoiceGroup legend={`Stage ${stage} reviewer rule`} error={`${prefix}.reviewerRule`}>
+        {STAGE_RULES.map((r) => (
+          <Radio key={r.value} name={`${prefix}.reviewerRule`} value={r.value} label={r.label} checked={rule === r.value} onChange={setRule} />
+        ))}
+      </ChoiceGroup>
+      <div className="grid gap-4 sm:grid-cols-3">
+        {rule === 'fixed' ? (
+          <TextField name={`${prefix}.fixedReviewerEmail`} label={`Stage ${stage} reviewer email`} type="email" required autoComplete="off" defaultValue={draft?.fixedReviewerEmail ?? undefined} />
+        ) : null}
+        <TextField name={`${prefix}.dueAt`} label={`Stage ${stage} due date`} type="date" required defaultValue={draft ? draft.dueAt.slice(0, 10) : defaultDueDate} />
+        <Field label={`Stage ${stage} reviews`} error={advanceError} hint="Undecided and “not sure” items always go on.">
+          <Select name={`${prefix}.advance`} defaultValue={draft?.advance ?? 'all'}>
+            {Object.entries(STAGE_ADVANCE_LABEL).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      <FlagCheckbox name={`${prefix}.showPreviousDecisions`} label="Show the earlier stages’ decisions to these reviewers" defaultChecked={draft?.showPreviousDecisions ?? true} />
+    </fieldset>
+  );
+}
+
+/** How many stages, and the settings of stages 2 and 3 (stage 1 is the reviewer rule and due date above). */
+function StagesCard({ draft, defaultDueDate }: { draft: TCampaignView | undefined; defaultDueDate: string }) {
+  const [count, setCount] = useState(1 + (draft?.laterStages.length ?? 0));
+  const error = useFieldError('laterStages');
+  const laterDue = (i: number): string => new Date(Date.parse(`${defaultDueDate}T00:00:00Z`) + (i + 1) * 14 * 86_400_000).toISOString().slice(0, 10);
+  return (
+    <Card>
+      <CardHeader title="Stages" description="A second or third stage reviews again, e.g. the group owner after the manager. The last stage that reviews an item decides it." />
+      <CardBody className="flex flex-col gap-4">
+        <Field label="Number of stages" error={error}>
+          <Select value={String(count)} onChange={(e) => setCount(Number(e.target.value))} aria-label="Number of stages">
+            {Array.from({ length: MAX_STAGES }, (_, i) => (
+              <option key={i + 1} value={i + 1}>
+                {i === 0 ? '1 stage' : `${i + 1} stages`}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {Array.from({ length: count - 1 }, (_, i) => (
+          <LaterStageFields key={i} index={i} draft={draft?.laterStages[i]} defaultDueDate={laterDue(i)} />
+        ))}
+      </CardBody>
+    </Card>
+  );
+}
+
 /** The wizard: a new draft, or (with `draft`) the settings of an existing one. */
 export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, orgUnits, defaultDueDate, draft, namedUsers }: TProps) {
   const router = useRouter();
@@ -302,11 +368,18 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
         </CardBody>
       </Card>
 
+      <StagesCard draft={draft} defaultDueDate={defaultDueDate} />
+
       <Card>
         <CardHeader title="Rules" />
         <CardBody className="flex flex-col gap-4">
           <FlagCheckbox name="revokeNeedsJustification" label="A revoke needs a justification" defaultChecked={draft?.revokeNeedsJustification ?? true} />
           <FlagCheckbox name="certifyFlaggedNeedsComment" label="Certifying a flagged item needs a comment" defaultChecked={draft?.certifyFlaggedNeedsComment ?? false} />
+          <FlagCheckbox
+            name="allowCarryOverAccept"
+            label="Reviewers may accept carried-over certifications in one step (items certified last time and unchanged since)"
+            defaultChecked={draft?.allowCarryOverAccept ?? false}
+          />
           <ChoiceGroup legend="At close, undecided items are" error="undecidedAction">
             <Radio name="undecidedAction" value="report" label="Reported as undecided" checked={undecided === 'report'} onChange={setUndecided} />
             <Radio name="undecidedAction" value="revoke" label="Revoked" checked={undecided === 'revoke'} onChange={setUndecided} />

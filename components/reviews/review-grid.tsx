@@ -5,7 +5,8 @@ import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type So
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRouter } from 'next/navigation';
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { bulkDecideAction, decideItemAction, signOffAction, undoDecisionAction } from '@/app/(app)/reviews/actions';
+import { bulkDecideAction, decideItemAction, passOnAsNotSureAction, signOffAction, undoDecisionAction } from '@/app/(app)/reviews/actions';
+import { AcceptCarriedOverButton, AcceptRecommendationsButton } from '@/components/reviews/decision-help';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -19,7 +20,7 @@ import type { TDecision, TRecommendation, TReviewItemRow } from '@/lib/review/ty
 
 /** A page from the items route: the first one is counted, later ones continue after `nextCursor`. */
 type TItemPage = { rows: TReviewItemRow[]; total?: number; nextCursor: string | null };
-type TFilter = { decision: '' | 'undecided' | TDecision; signal: '' | TSignalKey; recommendation: '' | TRecommendation; q: string };
+type TFilter = { decision: '' | 'undecided' | 'not_sure' | TDecision; signal: '' | TSignalKey; recommendation: '' | TRecommendation; q: string };
 type TSortKey = 'user' | 'email' | 'department' | 'title' | 'access' | 'recommendation' | 'decision' | 'signals';
 
 export type TReviewGridCampaign = {
@@ -27,7 +28,13 @@ export type TReviewGridCampaign = {
   attestationStatement: string;
   revokeNeedsJustification: boolean;
   certifyFlaggedNeedsComment: boolean;
+  allowCarryOverAccept: boolean;
+  /** "not sure" sends an item to the next stage (true) or to the fallback reviewer. */
+  hasNextStage: boolean;
 };
+
+/** What a dialog asks a comment for: a decision, or passing the item on as "not sure". */
+type TDialogIntent = TDecision | 'not_sure';
 
 type TReviewGridProps = {
   campaign: TReviewGridCampaign;
@@ -88,10 +95,28 @@ function accessLabel(row: TReviewItemRow): string {
   return row.kind === 'account' ? 'Airtable account' : (row.groupName ?? row.groupScimId ?? 'Group');
 }
 
-function DecisionBadge({ decision }: { decision: TDecision | null }) {
-  if (decision === 'certify') return <Badge tone="success">Certified</Badge>;
-  if (decision === 'revoke') return <Badge tone="danger">Revoked</Badge>;
+function DecisionBadge({ row }: { row: TReviewItemRow }) {
+  if (row.decision === 'certify') return <Badge tone="success">Certified</Badge>;
+  if (row.decision === 'revoke') return <Badge tone="danger">Revoked</Badge>;
+  if (row.awaitingNextStage) return <Badge tone="warning" title="Passed on as not sure: the next stage decides">Not sure</Badge>;
   return <Badge>Undecided</Badge>;
+}
+
+/** The decisions of earlier stages, one short line each (shown when the campaign shows them). */
+function EarlierStages({ row }: { row: TReviewItemRow }) {
+  if (!row.earlierStages?.length) return null;
+  return (
+    <div className="truncate text-xs text-ink-muted">
+      {row.earlierStages.map((s) => `Stage ${s.stage}: ${s.decision ?? (s.notSureComment ? 'not sure' : 'undecided')} (${s.reviewerEmail})`).join(' · ')}
+    </div>
+  );
+}
+
+/** The comment column: the decision's comment, else what the person who was not sure wrote. */
+function commentOf(row: TReviewItemRow): string {
+  if (row.decisionComment) return row.decisionComment;
+  if (row.notSureComment) return `Not sure (${row.notSureByEmail ?? 'a reviewer'}): ${row.notSureComment}`;
+  return '';
 }
 
 const column = createColumnHelper<TReviewItemRow>();
@@ -116,7 +141,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [anchor, setAnchor] = useState<number | null>(null);
 
-  const [decisionDialog, setDecisionDialog] = useState<null | { decision: TDecision; itemIds: number[]; single: boolean }>(null);
+  const [decisionDialog, setDecisionDialog] = useState<null | { decision: TDialogIntent; itemIds: number[]; single: boolean }>(null);
   const [bulkAllOpen, setBulkAllOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
   const [signOffOpen, setSignOffOpen] = useState(false);
@@ -217,6 +242,19 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
     onSettled: settled,
   });
 
+  const notSure = useMutation({
+    mutationFn: async (vars: { row: TReviewItemRow; comment: string }) =>
+      unwrap(await passOnAsNotSureAction({ campaignId: campaign.id, itemId: vars.row.id, expectedVersion: vars.row.version, comment: vars.comment })),
+    onError: (error) => failed('Not passed on', error),
+    onSuccess: (row) => {
+      toast({ title: campaign.hasNextStage ? 'Passed on to the next stage' : `Passed on to ${row.reviewerEmail}`, tone: 'success' });
+      if (campaign.hasNextStage) patchRows(new Set([row.id]), () => row);
+      // Sent to the fallback reviewer: the row leaves this queue.
+      else void queryClient.invalidateQueries({ queryKey: itemsKey });
+    },
+    onSettled: settled,
+  });
+
   const bulk = useMutation({
     mutationFn: async (vars: { decision: TDecision; comment?: string; itemIds: number[] }) =>
       unwrap(await bulkDecideAction({ campaignId: campaign.id, decision: vars.decision, comment: vars.comment, target: { itemIds: vars.itemIds } })),
@@ -288,14 +326,22 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
           </div>
         ),
       }),
-      column.accessor('decision', { header: 'Decision', cell: (c) => <DecisionBadge decision={c.getValue()} /> }),
-      column.accessor('decisionComment', {
+      column.accessor('decision', {
+        header: 'Decision',
+        cell: (c) => (
+          <div className="min-w-0">
+            <DecisionBadge row={c.row.original} />
+            <EarlierStages row={c.row.original} />
+          </div>
+        ),
+      }),
+      column.accessor((r) => commentOf(r), {
         id: 'comment',
         header: 'Comment',
         enableSorting: false,
         cell: (c) => (
-          <span className="line-clamp-2 text-xs" title={c.getValue() ?? undefined}>
-            {c.getValue() ?? ''}
+          <span className="line-clamp-2 text-xs" title={c.getValue() || undefined}>
+            {c.getValue()}
           </span>
         ),
       }),
@@ -356,8 +402,13 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
   }
 
   function undoRow(row: TReviewItemRow | undefined) {
-    if (!row || locked || row.decision === null) return;
+    if (!row || locked || (row.decision === null && !row.awaitingNextStage)) return;
     undo.mutate(row);
+  }
+
+  function notSureRow(row: TReviewItemRow | undefined) {
+    if (!row || locked) return;
+    setDecisionDialog({ decision: 'not_sure', itemIds: [row.id], single: true });
   }
 
   function toggle(index: number, range: boolean) {
@@ -414,6 +465,9 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
           case 'u':
             undoRow(activeRow);
             return true;
+          case 'n':
+            notSureRow(activeRow);
+            return true;
           case 'x':
           case 'X':
             toggle(activeIndex, event.shiftKey);
@@ -463,6 +517,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
             <option value="undecided">Undecided</option>
             <option value="certify">Certified</option>
             <option value="revoke">Revoked</option>
+            <option value="not_sure">Not sure</option>
           </Select>
         </label>
         <label className="flex flex-col gap-1 text-xs text-ink-muted">
@@ -509,6 +564,25 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
           <Button size="sm" variant="secondary" disabled={selected.size === 0} loading={bulk.isPending} onClick={() => bulkSelected('revoke')}>
             Revoke selected
           </Button>
+          <AcceptRecommendationsButton
+            campaignId={campaign.id}
+            filter={{ signal: effectiveFilter.signal, recommendation: effectiveFilter.recommendation, q: effectiveFilter.q }}
+            onDone={() => {
+              setSelected(new Set());
+              void queryClient.invalidateQueries({ queryKey: itemsKey });
+              void queryClient.invalidateQueries({ queryKey: progressKey });
+            }}
+          />
+          {campaign.allowCarryOverAccept ? (
+            <AcceptCarriedOverButton
+              campaignId={campaign.id}
+              undecidedHint={undecided}
+              onDone={() => {
+                void queryClient.invalidateQueries({ queryKey: itemsKey });
+                void queryClient.invalidateQueries({ queryKey: progressKey });
+              }}
+            />
+          ) : null}
           {filterActive && total > 0 ? (
             <Button size="sm" variant="secondary" onClick={() => setBulkAllOpen(true)}>
               Certify all {numbers.format(total)} matching this filter
@@ -643,7 +717,10 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
           <Button size="sm" variant="secondary" onClick={() => decideRow('revoke', activeRow)}>
             Revoke <Kbd>r</Kbd>
           </Button>
-          <Button size="sm" variant="secondary" disabled={activeRow.decision === null} onClick={() => undoRow(activeRow)}>
+          <Button size="sm" variant="secondary" onClick={() => notSureRow(activeRow)}>
+            Not sure <Kbd>n</Kbd>
+          </Button>
+          <Button size="sm" variant="secondary" disabled={activeRow.decision === null && !activeRow.awaitingNextStage} onClick={() => undoRow(activeRow)}>
             Undo <Kbd>u</Kbd>
           </Button>
         </div>
@@ -653,13 +730,18 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
         state={decisionDialog}
         // The box always opens for a revoke (r = "revoke with a comment box"); it is required only when the campaign says so.
         requireComment={decisionDialog?.decision === 'revoke' ? campaign.revokeNeedsJustification : true}
+        notSureTarget={campaign.hasNextStage ? 'the next stage' : 'the fallback reviewer'}
         onClose={() => setDecisionDialog(null)}
         onSubmit={(comment) => {
           const state = decisionDialog;
           setDecisionDialog(null);
           if (!state) return;
+          const row = state.single ? rows.find((r) => r.id === state.itemIds[0]) : undefined;
+          if (state.decision === 'not_sure') {
+            if (row) notSure.mutate({ row, comment });
+            return;
+          }
           if (state.single) {
-            const row = rows.find((r) => r.id === state.itemIds[0]);
             if (row) decide.mutate({ row, decision: state.decision, comment });
             return;
           }
@@ -715,6 +797,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
             ['c', 'Certify the active row'],
             ['r', 'Revoke the active row (asks for a justification)'],
             ['u', 'Undo the decision of the active row'],
+            ['n', 'Not sure: pass the active row on with a comment'],
             ['x', 'Select or unselect the active row'],
             ['shift + x', 'Select the range from the last selected row'],
             ['?', 'This list'],
@@ -736,11 +819,14 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
 function DecisionDialog({
   state,
   requireComment,
+  notSureTarget,
   onClose,
   onSubmit,
 }: {
-  state: null | { decision: TDecision; itemIds: number[]; single: boolean };
+  state: null | { decision: TDialogIntent; itemIds: number[]; single: boolean };
   requireComment: boolean;
+  /** Where "not sure" sends the item, in words. */
+  notSureTarget: string;
   onClose: () => void;
   onSubmit: (comment: string) => void;
 }) {
@@ -756,14 +842,26 @@ function DecisionDialog({
       setError(null);
     }
   }
-  const revoke = state?.decision === 'revoke';
+  const intent = state?.decision ?? 'certify';
+  const revoke = intent === 'revoke';
   const count = state?.itemIds.length ?? 0;
   const what = count === 1 ? 'this access' : `${numbers.format(count)} items`;
+  const copy = {
+    certify: { title: `Certify ${what}`, description: 'This access is flagged; say why it is still needed.', label: 'Comment', button: 'Certify', missing: 'A comment is required to certify flagged access.' },
+    revoke: { title: `Revoke ${what}`, description: 'Say why the access should be removed. The justification is kept as evidence.', label: 'Justification', button: 'Revoke', missing: 'A justification is required to revoke.' },
+    not_sure: {
+      title: 'Not sure about this access',
+      description: `It goes to ${notSureTarget} with your comment instead of a guess. Say what you are unsure about.`,
+      label: 'What are you unsure about?',
+      button: 'Pass on',
+      missing: 'Say what you are unsure about: the next reviewer reads it.',
+    },
+  }[intent];
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (requireComment && !comment.trim()) {
-      setError(revoke ? 'A justification is required to revoke.' : 'A comment is required to certify flagged access.');
+    if ((requireComment || intent === 'not_sure') && !comment.trim()) {
+      setError(copy.missing);
       return;
     }
     onSubmit(comment.trim());
@@ -773,22 +871,22 @@ function DecisionDialog({
     <Dialog
       open={open}
       onClose={onClose}
-      title={revoke ? `Revoke ${what}` : `Certify ${what}`}
-      description={revoke ? 'Say why the access should be removed. The justification is kept as evidence.' : 'This access is flagged; say why it is still needed.'}
+      title={copy.title}
+      description={copy.description}
       footer={
         <>
           <Button variant="secondary" onClick={onClose}>
             Cancel
           </Button>
           <Button type="submit" form={formId} variant={revoke ? 'danger' : 'primary'}>
-            {revoke ? 'Revoke' : 'Certify'}
+            {copy.button}
           </Button>
         </>
       }
     >
       <form id={formId} onSubmit={submit} noValidate>
         <label className="flex flex-col gap-1 text-sm font-medium">
-          {revoke ? 'Justification' : 'Comment'}
+          {copy.label}
           {requireComment ? null : <span className="font-normal text-ink-muted"> (optional)</span>}
           <Textarea
             data-autofocus=""

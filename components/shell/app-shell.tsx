@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { NotificationsLink } from '@/components/notifications/notifications-link';
 import { Badge } from '@/components/ui/badge';
 import { ROLE_LABEL, type TRole } from '@/lib/auth/roles';
 import { NavLinks } from './nav-links';
@@ -38,6 +39,7 @@ export function AppShell({ user, nav, demoDirectory, children }: TProps) {
             <NavLinks items={nav} />
           </nav>
           <div className="flex items-center gap-3 text-sm">
+            <NotificationsLink email={user.email} />
             <span className="hidden text-right sm:block">
               <span className="block font-medium">{user.name ?? user.email}</span>
               <span className="block text-ink-muted">{user.email}</span>

@@ -112,6 +112,30 @@ describe('faults', () => {
     expect(s.sim.faults().failNext).toEqual([]);
   });
 
+  it('failFirstPerPath (set over HTTP) fails the first N PATCHes to each user without touching state, then applies them', async () => {
+    const s = await start();
+    const origin = new URL(s.url).origin;
+    const scim = scimCaller(s.url);
+    const users = ['p1@northwind.example', 'p2@northwind.example'].map((userName) => s.sim.store.createUser({ userName }));
+    const set = await fetch(`${origin}/__sim/faults`, {
+      method: 'POST',
+      headers: { [ADMIN_HEADER]: TEST_TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ failFirstPerPath: [{ method: 'PATCH', pathPrefix: '/Users', status: 503, times: 2 }] }),
+    });
+    expect(set.status).toBe(200);
+    const body = patchOp({ op: 'replace', path: 'active', value: false });
+    const statuses: number[] = [];
+    // Interleaved: each user still meets exactly its own two failures, and a failed PATCH changes nothing.
+    for (let round = 0; round < 3; round++) {
+      for (const u of users) statuses.push((await scim.patch(`/Users/${u.id}`, body)).status);
+      if (round < 2) for (const u of users) expect(s.sim.store.getUser(u.id)?.active).toBe(true);
+    }
+    expect(statuses).toEqual([503, 503, 503, 503, 200, 200]);
+    expect((await scim.get(`/Users/${users[0]!.id}`)).status).toBe(200);
+    for (const u of users) expect(s.sim.store.getUser(u.id)?.active).toBe(false);
+    expect(s.sim.faults().failFirstPerPath).toEqual([{ method: 'PATCH', pathPrefix: '/Users', status: 503, times: 2 }]);
+  });
+
   it('rate5xx = 1 answers 500/502/503 SCIM errors without touching state', async () => {
     const s = await start({ faults: { rate5xx: 1 } });
     const statuses = new Set<number>();

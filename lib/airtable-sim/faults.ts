@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Prng } from './prng';
 
-/** A targeted fault: the next `times` requests matching method and path prefix answer `status` (with `body`). */
+/**
+ * A targeted fault: requests matching method and path prefix answer `status` (with `body`). In
+ * `failNext`, the next `times` matching requests; in `failFirstPerPath`, the first `times` to each path.
+ */
 export type FailRule = { method?: string; pathPrefix?: string; status: number; times: number; body?: unknown };
 
 /** Fault injection knobs; every field is switchable at construction, by `setFaults`, or over HTTP (`POST /__sim/faults`). */
@@ -24,6 +27,13 @@ export type FaultConfig = {
   ignoreStartIndex: boolean;
   /** Targeted faults, consumed in order of the first matching rule. */
   failNext: FailRule[];
+  /**
+   * A deterministic fault plan: the first `times` requests to EACH path matching a rule (counted
+   * per method and path, query string ignored) answer `status`; later ones go through. Unlike
+   * `rate5xx`, which request meets a fault does not depend on arrival order, so concurrent clients
+   * get the same faults on every run. The first rule with failures left for that path applies.
+   */
+  failFirstPerPath: FailRule[];
   /** Successful PATCHes answer 204 with no body instead of 200 + resource (RFC 7644 §3.5.2 allows both). */
   patchNoContent: boolean;
 };
@@ -39,6 +49,7 @@ export const NO_FAULTS: FaultConfig = {
   malformedJsonRate: 0,
   ignoreStartIndex: false,
   failNext: [],
+  failFirstPerPath: [],
   patchNoContent: false,
 };
 
@@ -62,6 +73,7 @@ export const ZFaultConfigPatch = z.strictObject({
   malformedJsonRate: ZProbability.optional(),
   ignoreStartIndex: z.boolean().optional(),
   failNext: z.array(ZFailRule).optional(),
+  failFirstPerPath: z.array(ZFailRule).optional(),
   patchNoContent: z.boolean().optional(),
 });
 
@@ -89,16 +101,40 @@ function matches(rule: FailRule, method: string, scimPath: string, fullPath: str
  * same request sequence even when some probabilities are zero.
  */
 export function createFaultEngine(prng: Prng, initial: Partial<FaultConfig> = {}) {
-  let config: FaultConfig = { ...NO_FAULTS, ...initial, failNext: [...(initial.failNext ?? [])] };
+  const copyRules = (rules: readonly FailRule[] | undefined): FailRule[] => (rules ?? []).map((r) => ({ ...r }));
+  let config: FaultConfig = { ...NO_FAULTS, ...initial, failNext: copyRules(initial.failNext), failFirstPerPath: copyRules(initial.failFirstPerPath) };
+  // Failures served so far by `failFirstPerPath`, keyed `rule index|method|path`; a new plan starts from zero.
+  let servedPerPath = new Map<string, number>();
+
+  /** The per-path rule that fails this request (and counts it), or null. */
+  const planFailure = (method: string, scimPath: string, fullPath: string): FailRule | null => {
+    for (const [index, rule] of config.failFirstPerPath.entries()) {
+      if (!matches(rule, method, scimPath, fullPath)) continue;
+      const key = `${index}|${method.toUpperCase()}|${scimPath}`;
+      const served = servedPerPath.get(key) ?? 0;
+      if (served >= rule.times) continue;
+      servedPerPath.set(key, served + 1);
+      return { ...rule };
+    }
+    return null;
+  };
+
   return {
     get config(): FaultConfig {
       return config;
     },
     set(patch: Partial<FaultConfig>): void {
-      config = { ...config, ...patch, failNext: patch.failNext ? patch.failNext.map((r) => ({ ...r })) : config.failNext };
+      config = {
+        ...config,
+        ...patch,
+        failNext: patch.failNext ? copyRules(patch.failNext) : config.failNext,
+        failFirstPerPath: patch.failFirstPerPath ? copyRules(patch.failFirstPerPath) : config.failFirstPerPath,
+      };
+      if (patch.failFirstPerPath) servedPerPath = new Map();
     },
     reset(): void {
-      config = { ...NO_FAULTS, failNext: [] };
+      config = { ...NO_FAULTS, failNext: [], failFirstPerPath: [] };
+      servedPerPath = new Map();
     },
     /** Decide (and consume counters) for one request; `scimPath` is relative to the base path. */
     decide(method: string, scimPath: string, fullPath: string): FaultDecision {
@@ -122,6 +158,7 @@ export function createFaultEngine(prng: Prng, initial: Partial<FaultConfig> = {}
           rule.times--;
           if (rule.times <= 0) config.failNext.splice(index, 1);
         }
+        failRule ??= planFailure(method, scimPath, fullPath);
       }
       return {
         delayMs,

@@ -1,14 +1,27 @@
 import 'server-only';
-import NextAuth, { type NextAuthConfig } from 'next-auth';
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { z } from 'zod';
 import { findDemoAccount } from '@/lib/demo/accounts';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { attemptSignIn, signInLockedCode, type TSignInLock } from './throttle';
 import { recordSignIn } from './users';
 
 const ZDemoCredentials = z.object({ email: z.email() });
+
+/**
+ * A credentials sign-in refused because a throttle key is locked (lib/auth/throttle.ts). Auth.js
+ * rethrows it to `signIn()` callers (the sign-in page's action) and, for a POST straight to
+ * /api/auth/callback/demo, redirects to the sign-in page with `code` in the URL.
+ */
+export class SignInLockedError extends CredentialsSignin {
+  constructor(readonly lock: TSignInLock) {
+    super('sign-in locked after repeated failures');
+    this.code = signInLockedCode(lock);
+  }
+}
 
 function providers(): Provider[] {
   const e = env();
@@ -31,12 +44,20 @@ function providers(): Provider[] {
         id: 'demo',
         name: 'Demo account',
         credentials: { email: { label: 'Demo account', type: 'email' } },
-        authorize(raw) {
+        authorize(raw, request) {
           // Re-check at call time: the provider must be dead code outside demo mode.
           if (!env().demoSignIn) return null;
-          const parsed = ZDemoCredentials.safeParse(raw);
-          const account = parsed.success ? findDemoAccount(parsed.data.email) : undefined;
-          return account ? { email: account.email, name: account.name } : null;
+          // Every demo sign-in passes here (the page's action and a POST to the callback alike):
+          // the one place failures are counted. An unknown email is a failure.
+          const email = typeof raw?.email === 'string' ? raw.email : '';
+          const outcome = attemptSignIn({ email, headers: request.headers, method: 'demo' }, () => {
+            const parsed = ZDemoCredentials.safeParse(raw);
+            const account = parsed.success ? findDemoAccount(parsed.data.email) : undefined;
+            return account ? { email: account.email, name: account.name } : null;
+          });
+          if (outcome.ok) return outcome.value;
+          if (outcome.lock) throw new SignInLockedError(outcome.lock);
+          return null;
         },
       }),
     );

@@ -5,7 +5,16 @@ import { AppError } from '@/lib/errors';
 import { generatorName } from '@/lib/export';
 import { ZCampaignScope } from '@/lib/review/schemas';
 import type { TCampaignView } from '@/lib/review/types';
-import { appConnection, readCampaign, readLatestReconciliation, readSnapshot, type TEvidenceSnapshotRaw, type TReconciliationRaw } from './queries';
+import {
+  appConnection,
+  readCampaign,
+  readLatestReconciliation,
+  readSnapshot,
+  readStages,
+  type TEvidenceSnapshotRaw,
+  type TReconciliationRaw,
+  type TStageRaw,
+} from './queries';
 
 /**
  * What every file of a package is generated from: the campaign, its frozen snapshot and the
@@ -22,6 +31,8 @@ export type TEvidenceContext = {
   campaign: TEvidenceCampaign;
   snapshot: TEvidenceSnapshotRaw;
   reconciliation: TReconciliationRaw | null;
+  /** The stages as they ran (`campaign_stages`); empty for a campaign launched before stages were recorded. */
+  stages: TStageRaw[];
   generatedAt: string;
   generator: string;
 };
@@ -62,9 +73,19 @@ export function loadEvidenceContext(db: Database.Database, campaignId: number): 
     },
     snapshot,
     reconciliation: readLatestReconciliation(db, campaignId),
+    stages: readStages(db, campaignId),
     generatedAt: new Date().toISOString(),
     generator: generatorName(),
   };
+}
+
+/**
+ * How many stages the campaign has: its stage rows, or its configuration (stage 1 plus the later
+ * stages) when that says more — a later stage has a row from launch, but a campaign launched
+ * before stages were recorded has none.
+ */
+export function stageCount(ctx: Pick<TEvidenceContext, 'stages' | 'campaign'>): number {
+  return Math.max(1, ctx.stages.length, 1 + ctx.campaign.laterStages.length);
 }
 
 /** The same checks on the app connection, synchronously: a route answers 404 / 409 before it starts streaming. */

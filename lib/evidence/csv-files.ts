@@ -1,9 +1,9 @@
 import 'server-only';
 import { csvStream, type TCsvCell } from '@/lib/export';
 import { signalKeys } from '@/lib/review/signals';
-import type { TEvidenceContext } from './context';
+import { stageCount, type TEvidenceContext } from './context';
 import {
-  DECISIONS_CSV_HEADER,
+  decisionsCsvHeader,
   iterateDecisionRows,
   iteratePopulationMemberships,
   iteratePopulationUsers,
@@ -40,18 +40,31 @@ function csvContent(header: readonly string[], rows: () => Iterable<readonly TCs
 }
 
 const bool = (v: number | null): string | null => (v === null ? null : v === 1 ? 'true' : 'false');
+const cellBool = (v: TCsvCell | undefined): string | null => (typeof v === 'number' ? bool(v) : null);
 
-function decisionCells(r: TDecisionCsvRaw): TCsvCell[] {
-  const out: TCsvCell[] = r.slice();
-  out[7] = bool(r[7]);
-  out[14] = bool(r[14]);
-  out[18] = signalKeys(r[18]).join(';');
-  return out;
+const DECISION_BOOL_COLUMNS = new Set(['user_active', 'decided_by_rule', 'awaiting_next_stage']);
+
+/** decisions.csv's cell writer for a header: booleans as words, the signal bit set as its keys. */
+function decisionCells(header: readonly string[]): (r: TDecisionCsvRaw) => TCsvCell[] {
+  const bools = header.flatMap((name, i) => (DECISION_BOOL_COLUMNS.has(name) || /^stage\d+_passed_on$/.test(name) ? [i] : []));
+  const signals = header.indexOf('signals');
+  return (r) => {
+    const out: TCsvCell[] = r.slice();
+    for (const i of bools) out[i] = cellBool(r[i]);
+    out[signals] = signalKeys(Number(r[signals] ?? 0)).join(';');
+    return out;
+  };
 }
 
-/** decisions.csv: one row per review item, in id order (`DECISIONS_CSV_HEADER`). */
+/**
+ * decisions.csv: one row per review item, in id order (`decisionsCsvHeader`), with the item's
+ * result in each stage before the last (`stage1_decision`, `stage1_reviewer`, …).
+ */
 export function decisionsCsv(ctx: TEvidenceContext): TFileContent {
-  return csvContent(DECISIONS_CSV_HEADER, () => mapRows(iterateDecisionRows(ctx.db, ctx.campaign.id), decisionCells));
+  // MAX_STAGES is 3 (lib/review); the bound keeps a corrupt stage row from widening the file without end.
+  const earlier = Math.min(stageCount(ctx), 10) - 1;
+  const header = decisionsCsvHeader(earlier);
+  return csvContent(header, () => mapRows(iterateDecisionRows(ctx.db, ctx.campaign.id, earlier), decisionCells(header)));
 }
 
 /** remediation.csv: every outbox row of the campaign, in id order (`REMEDIATION_CSV_HEADER`). */

@@ -17,6 +17,10 @@ import { openSnapshotReader, type TSnapshotReader } from '@/lib/snapshot/queries
  * the campaign page's summary can run the same counts on the app connection.
  *
  * lib/remediation owns `remediation_actions`; this module reads it with its own statements.
+ *
+ * Excluded items (taken out of the review by an admin, migration 0008) are neither decided nor
+ * undecided and never a revocation, whatever decision they carried: every statement that counts
+ * decisions or reads revokes filters `excluded_reason IS NULL`, as lib/review's close does.
  */
 
 export type TEvidenceReader = TSnapshotReader;
@@ -363,6 +367,7 @@ export type TDecisionCounts = {
   certified: number;
   revoked: number;
   revokedByRule: number;
+  /** Not decided and not excluded (excluded items are out of the review, not open). */
   undecided: number;
   /** Decided after the due date. */
   decidedLate: number;
@@ -370,11 +375,21 @@ export type TDecisionCounts = {
   selfAssigned: number;
   /** Items decided by their own user (must be 0). */
   selfDecided: number;
+  /** Results of ended stages decided by the item's own user (must be 0). */
+  selfDecidedEarlierStages: number;
   /** Recommended "revoke" but certified. */
   certifiedAgainstRevokeRecommendation: number;
   fallbackNoReviewer: number;
   fallbackSelfReview: number;
   reassigned: number;
+  /** Passed to the fallback reviewer because their reviewer was not sure. */
+  notSure: number;
+  /** Taken out of the review by an admin. */
+  excluded: number;
+  /** Certified in an earlier campaign and unchanged since. */
+  carriedOver: number;
+  /** Carried over and certified in this campaign (one by one, or all at once where the campaign allows it). */
+  carriedOverCertified: number;
 };
 
 export function readDecisionCounts(db: TDb, campaignId: number): TDecisionCounts {
@@ -389,28 +404,40 @@ export function readDecisionCounts(db: TDb, campaignId: number): TDecisionCounts
     decidedLate: 0,
     selfAssigned: 0,
     selfDecided: 0,
+    selfDecidedEarlierStages: 0,
     certifiedAgainstRevokeRecommendation: 0,
     fallbackNoReviewer: 0,
     fallbackSelfReview: 0,
     reassigned: 0,
+    notSure: 0,
+    excluded: 0,
+    carriedOver: 0,
+    carriedOverCertified: 0,
   };
   return (
     db
-      .prepare<[number], TDecisionCounts>(
+      .prepare<[{ c: number }], TDecisionCounts>(
         `SELECT count(*) AS total, coalesce(sum(r.kind = 'account'), 0) AS accounts, coalesce(sum(r.kind = 'membership'), 0) AS memberships,
-                coalesce(sum(r.decision = 'certify'), 0) AS certified, coalesce(sum(r.decision = 'revoke'), 0) AS revoked,
-                coalesce(sum(r.decision = 'revoke' AND r.decided_by_rule = 1), 0) AS revokedByRule, coalesce(sum(r.decision IS NULL), 0) AS undecided,
+                coalesce(sum(r.decision = 'certify' AND r.excluded_reason IS NULL), 0) AS certified, coalesce(sum(r.decision = 'revoke' AND r.excluded_reason IS NULL), 0) AS revoked,
+                coalesce(sum(r.decision = 'revoke' AND r.decided_by_rule = 1 AND r.excluded_reason IS NULL), 0) AS revokedByRule,
+                coalesce(sum(r.decision IS NULL AND r.excluded_reason IS NULL), 0) AS undecided,
                 coalesce(sum(r.decided_at > c.due_at), 0) AS decidedLate,
                 coalesce(sum(r.reviewer_email = r.user_email), 0) AS selfAssigned,
                 coalesce(sum(r.decided_by_email = r.user_email), 0) AS selfDecided,
-                coalesce(sum(r.recommendation = 'revoke' AND r.decision = 'certify'), 0) AS certifiedAgainstRevokeRecommendation,
+                (SELECT count(*) FROM review_item_stage_results sr JOIN review_items i ON i.id = sr.item_id
+                  WHERE sr.campaign_id = @c AND sr.decided_by_email = i.user_email) AS selfDecidedEarlierStages,
+                coalesce(sum(r.recommendation = 'revoke' AND r.decision = 'certify' AND r.excluded_reason IS NULL), 0) AS certifiedAgainstRevokeRecommendation,
                 coalesce(sum(r.reviewer_reason = 'fallback_no_reviewer'), 0) AS fallbackNoReviewer,
                 coalesce(sum(r.reviewer_reason = 'fallback_self_review'), 0) AS fallbackSelfReview,
-                coalesce(sum(r.reviewer_reason = 'reassigned'), 0) AS reassigned
+                coalesce(sum(r.reviewer_reason = 'reassigned'), 0) AS reassigned,
+                coalesce(sum(r.reviewer_reason = 'not_sure'), 0) AS notSure,
+                coalesce(sum(r.excluded_reason IS NOT NULL), 0) AS excluded,
+                coalesce(sum(r.carried_over_from_campaign_id IS NOT NULL), 0) AS carriedOver,
+                coalesce(sum(r.carried_over_from_campaign_id IS NOT NULL AND r.decision = 'certify' AND r.excluded_reason IS NULL), 0) AS carriedOverCertified
            FROM review_items r JOIN campaigns c ON c.id = r.campaign_id
-          WHERE r.campaign_id = ?`,
+          WHERE r.campaign_id = @c`,
       )
-      .get(campaignId) ?? zero
+      .get({ c: campaignId }) ?? zero
   );
 }
 
@@ -428,31 +455,238 @@ export function countChangedDecisions(db: TDb, campaignId: number): number {
 }
 
 export type TReviewerRaw = {
+  stage: number;
   reviewerEmail: string;
   items: number;
   certified: number;
   revoked: number;
+  /** Passed on to the next stage as "not sure". */
+  notSure: number;
   undecided: number;
   signedAt: string | null;
   statement: string | null;
   signedItemCount: number | null;
 };
 
-/** Every reviewer with items or a sign-off, with their counts and sign-off. */
+/**
+ * Every reviewer of every stage with items or a sign-off, with their counts and that stage's
+ * sign-off, by stage then email. A stage's items are those still at it (review_items.stage) plus,
+ * for an ended stage, those it passed on (their result in review_item_stage_results: the item row
+ * now holds the later stage). Excluded items are nobody's.
+ */
 export function readReviewers(db: TDb, campaignId: number): TReviewerRaw[] {
   return db
     .prepare<[{ c: number }], TReviewerRaw>(
-      `SELECT p.reviewerEmail, coalesce(n.items, 0) AS items, coalesce(n.certified, 0) AS certified, coalesce(n.revoked, 0) AS revoked,
-              coalesce(n.undecided, 0) AS undecided, s.signed_at AS signedAt, s.statement, s.item_count AS signedItemCount
-         FROM (SELECT reviewer_email AS reviewerEmail FROM review_items WHERE campaign_id = @c
-               UNION SELECT reviewer_email FROM reviewer_signoffs WHERE campaign_id = @c) p
-         LEFT JOIN (SELECT reviewer_email, count(*) AS items, sum(decision = 'certify') AS certified, sum(decision = 'revoke') AS revoked,
-                           sum(decision IS NULL) AS undecided
-                      FROM review_items WHERE campaign_id = @c GROUP BY reviewer_email) n ON n.reviewer_email = p.reviewerEmail
-         LEFT JOIN reviewer_signoffs s ON s.campaign_id = @c AND s.reviewer_email = p.reviewerEmail
-        ORDER BY p.reviewerEmail`,
+      `WITH q AS (
+         SELECT stage, reviewer_email AS reviewerEmail, count(*) AS items, sum(decision = 'certify') AS certified, sum(decision = 'revoke') AS revoked,
+                sum(decision IS NULL AND awaiting_next_stage = 1) AS notSure, sum(decision IS NULL AND awaiting_next_stage = 0) AS undecided
+           FROM review_items WHERE campaign_id = @c AND excluded_reason IS NULL GROUP BY stage, reviewer_email
+         UNION ALL
+         SELECT stage, reviewer_email, count(*), sum(decision = 'certify'), sum(decision = 'revoke'),
+                sum(decision IS NULL AND not_sure_comment IS NOT NULL), sum(decision IS NULL AND not_sure_comment IS NULL)
+           FROM review_item_stage_results WHERE campaign_id = @c AND passed_on = 1 GROUP BY stage, reviewer_email),
+       n AS (SELECT stage, reviewerEmail, sum(items) AS items, sum(certified) AS certified, sum(revoked) AS revoked, sum(notSure) AS notSure,
+                    sum(undecided) AS undecided
+               FROM q GROUP BY stage, reviewerEmail),
+       p AS (SELECT stage, reviewerEmail FROM n UNION SELECT stage, reviewer_email FROM reviewer_signoffs WHERE campaign_id = @c)
+       SELECT p.stage, p.reviewerEmail, coalesce(n.items, 0) AS items, coalesce(n.certified, 0) AS certified, coalesce(n.revoked, 0) AS revoked,
+              coalesce(n.notSure, 0) AS notSure, coalesce(n.undecided, 0) AS undecided, s.signed_at AS signedAt, s.statement,
+              s.item_count AS signedItemCount
+         FROM p
+         LEFT JOIN n ON n.stage = p.stage AND n.reviewerEmail = p.reviewerEmail
+         LEFT JOIN reviewer_signoffs s ON s.campaign_id = @c AND s.stage = p.stage AND s.reviewer_email = p.reviewerEmail
+        ORDER BY p.stage, p.reviewerEmail`,
     )
     .all({ c: campaignId });
+}
+
+// ─── Stages ─────────────────────────────────────────────────────────────────────────────────
+
+export type TStageRaw = {
+  stage: number;
+  reviewerRule: 'manager' | 'group_owner' | 'fixed';
+  fixedReviewerEmail: string | null;
+  dueAt: string;
+  advance: 'all' | 'revoked' | 'certified';
+  showPreviousDecisions: 0 | 1;
+  startedAt: string | null;
+  endedAt: string | null;
+  itemsReviewed: number;
+  itemsPassedOn: number;
+};
+
+/** The stages of a launched campaign as they ran (one row each, written at launch and at each advance). */
+export function readStages(db: TDb, campaignId: number): TStageRaw[] {
+  return db
+    .prepare<[number], TStageRaw>(
+      `SELECT stage, reviewer_rule AS reviewerRule, fixed_reviewer_email AS fixedReviewerEmail, due_at AS dueAt, advance,
+              show_previous_decisions AS showPreviousDecisions, started_at AS startedAt, ended_at AS endedAt, items_reviewed AS itemsReviewed,
+              items_passed_on AS itemsPassedOn
+         FROM campaign_stages WHERE campaign_id = ? ORDER BY stage`,
+    )
+    .all(campaignId);
+}
+
+export type TStageDecisionCounts = {
+  stage: number;
+  /** 'results': the stage ended and recorded each item's result; 'items': read from the items still at it. */
+  source: 'results' | 'items';
+  items: number;
+  certified: number;
+  revoked: number;
+  /** Passed on as "not sure" (to the next stage). */
+  notSure: number;
+  undecided: number;
+  /** Went (or, while the stage runs, will go) on to the next stage. */
+  passedOn: number;
+};
+
+/**
+ * Decisions per stage. An ended stage is counted from its recorded results; a stage without
+ * results (the current one, or the last one of a closed campaign) from the items at that stage.
+ */
+export function readStageDecisionCounts(db: TDb, campaignId: number): TStageDecisionCounts[] {
+  type TRow = Omit<TStageDecisionCounts, 'source'>;
+  const fromResults = db
+    .prepare<[number], TRow>(
+      `SELECT stage, count(*) AS items, coalesce(sum(decision = 'certify'), 0) AS certified, coalesce(sum(decision = 'revoke'), 0) AS revoked,
+              coalesce(sum(decision IS NULL AND not_sure_comment IS NOT NULL), 0) AS notSure,
+              coalesce(sum(decision IS NULL AND not_sure_comment IS NULL), 0) AS undecided, coalesce(sum(passed_on), 0) AS passedOn
+         FROM review_item_stage_results WHERE campaign_id = ? GROUP BY stage`,
+    )
+    .all(campaignId);
+  const fromItems = db
+    .prepare<[number], TRow>(
+      `SELECT stage, count(*) AS items, coalesce(sum(decision = 'certify'), 0) AS certified, coalesce(sum(decision = 'revoke'), 0) AS revoked,
+              coalesce(sum(decision IS NULL AND awaiting_next_stage = 1), 0) AS notSure,
+              coalesce(sum(decision IS NULL AND awaiting_next_stage = 0), 0) AS undecided, coalesce(sum(awaiting_next_stage), 0) AS passedOn
+         FROM review_items WHERE campaign_id = ? AND excluded_reason IS NULL GROUP BY stage`,
+    )
+    .all(campaignId);
+  const byStage = new Map<number, TStageDecisionCounts>();
+  for (const r of fromItems) byStage.set(r.stage, { ...r, source: 'items' });
+  for (const r of fromResults) byStage.set(r.stage, { ...r, source: 'results' });
+  return [...byStage.values()].sort((a, b) => a.stage - b.stage);
+}
+
+// ─── Exclusions ─────────────────────────────────────────────────────────────────────────────
+
+export type TExclusionCounts = {
+  items: number;
+  /** Excluded items with a remediation outbox row (must be 0: an excluded item is never remediated). */
+  remediated: number;
+  /** Excluded items that carry a decision (made before the exclusion; it has no effect). */
+  decided: number;
+};
+
+// Few items are ever excluded: the partial index review_items_excluded_idx holds exactly them.
+export function readExclusionCounts(db: TDb, campaignId: number): TExclusionCounts {
+  return (
+    db
+      .prepare<[number], TExclusionCounts>(
+        `SELECT count(*) AS items, coalesce(sum(EXISTS (SELECT 1 FROM remediation_actions x WHERE x.item_id = r.id)), 0) AS remediated,
+                coalesce(sum(r.decision IS NOT NULL), 0) AS decided
+           FROM review_items r WHERE r.campaign_id = ? AND r.excluded_reason IS NOT NULL`,
+      )
+      .get(campaignId) ?? { items: 0, remediated: 0, decided: 0 }
+  );
+}
+
+export type TExclusionBatchRaw = {
+  reason: string;
+  byEmail: string | null;
+  at: string | null;
+  kind: TItemKind;
+  groupScimId: string | null;
+  groupName: string | null;
+  items: number;
+  /** The user, when the batch is one item. */
+  userEmail: string;
+};
+
+/**
+ * Exclusions as they were made: one row per (time, admin, reason, kind, group) — an exclusion of
+ * a whole group is one row with its item count, a single item one row naming its user.
+ */
+export function iterateExclusionBatches(db: TDb, campaignId: number): IterableIterator<TExclusionBatchRaw> {
+  return db
+    .prepare<[number], TExclusionBatchRaw>(
+      `SELECT excluded_reason AS reason, excluded_by_email AS byEmail, excluded_at AS at, kind, group_scim_id AS groupScimId,
+              max(group_name) AS groupName, count(*) AS items, min(user_email) AS userEmail
+         FROM review_items WHERE campaign_id = ? AND excluded_reason IS NOT NULL
+        GROUP BY excluded_at, excluded_by_email, excluded_reason, kind, group_scim_id
+        ORDER BY excluded_at, min(id)`,
+    )
+    .iterate(campaignId);
+}
+
+export type TExcludedItemRaw = {
+  id: number;
+  kind: TItemKind;
+  userEmail: string;
+  user: string;
+  groupName: string | null;
+  reviewerEmail: string;
+  decision: 'certify' | 'revoke' | null;
+  reason: string;
+  byEmail: string | null;
+  at: string | null;
+  remediationId: number | null;
+};
+
+/** Every excluded item, in id order, with its remediation row if one exists (there should be none). */
+export function iterateExcludedItems(db: TDb, campaignId: number): IterableIterator<TExcludedItemRaw> {
+  return db
+    .prepare<[number], TExcludedItemRaw>(
+      `SELECT r.id, r.kind, r.user_email AS userEmail, coalesce(r.user_display_name, r.user_name) AS user, r.group_name AS groupName,
+              r.reviewer_email AS reviewerEmail, r.decision, r.excluded_reason AS reason, r.excluded_by_email AS byEmail, r.excluded_at AS at,
+              ra.id AS remediationId
+         FROM review_items r ${LATEST_REMEDIATION_JOIN}
+        WHERE r.campaign_id = ? AND r.excluded_reason IS NOT NULL ORDER BY r.id`,
+    )
+    .iterate(campaignId);
+}
+
+// ─── Separation of duties ───────────────────────────────────────────────────────────────────
+
+export type TReassignReasonRaw = { reason: string | null; moves: number; items: number; actors: string; firstAt: string; lastAt: string };
+
+/** The reasons admins gave for reassignments (every stage), with how many item moves each covers. */
+export function iterateReassignReasons(db: TDb, campaignId: number): IterableIterator<TReassignReasonRaw> {
+  return db
+    .prepare<[number], TReassignReasonRaw>(
+      `SELECT comment AS reason, count(*) AS moves, count(DISTINCT item_id) AS items, group_concat(DISTINCT actor_email) AS actors,
+              min(at) AS firstAt, max(at) AS lastAt
+         FROM review_item_events WHERE campaign_id = ? AND type = 'reassign'
+        GROUP BY comment ORDER BY min(id)`,
+    )
+    .iterate(campaignId);
+}
+
+export type TNotSureEventRaw = {
+  eventId: number;
+  itemId: number;
+  kind: TItemKind;
+  userEmail: string;
+  groupName: string | null;
+  /** Who was not sure. */
+  actorEmail: string;
+  /** The fallback reviewer it went to; null: to the next stage. */
+  reviewerAfter: string | null;
+  comment: string | null;
+  at: string;
+};
+
+/** Every "not sure" pass of the campaign (every stage), in order. */
+export function iterateNotSureEvents(db: TDb, campaignId: number): IterableIterator<TNotSureEventRaw> {
+  return db
+    .prepare<[number], TNotSureEventRaw>(
+      `SELECT e.id AS eventId, e.item_id AS itemId, r.kind, r.user_email AS userEmail, r.group_name AS groupName, e.actor_email AS actorEmail,
+              e.reviewer_after AS reviewerAfter, e.comment, e.at
+         FROM review_item_events e JOIN review_items r ON r.id = e.item_id
+        WHERE e.campaign_id = ? AND e.type = 'not_sure' ORDER BY e.id`,
+    )
+    .iterate(campaignId);
 }
 
 export const DECISIONS_CSV_HEADER = [
@@ -481,46 +715,64 @@ export const DECISIONS_CSV_HEADER = [
   'remediation_status',
   'remediation_applied_at',
   'remediation_verified_at',
+  // Stages, "not sure", carry-over and exclusions (migration 0008), after the original columns so
+  // an auditor's existing column references keep working.
+  'stage',
+  'awaiting_next_stage',
+  'not_sure_by',
+  'not_sure_comment',
+  'not_sure_at',
+  'carried_over_from_campaign_id',
+  'excluded_reason',
+  'excluded_by',
+  'excluded_at',
 ] as const;
 
-export type TDecisionCsvRaw = [
-  itemId: number,
-  kind: TItemKind,
-  userScimId: string,
-  user: string,
-  userEmail: string,
-  department: string | null,
-  title: string | null,
-  userActive: number,
-  access: string | null,
-  groupScimId: string | null,
-  reviewerEmail: string,
-  originalReviewerEmail: string,
-  reviewerReason: string,
-  decision: string,
-  decidedByRule: number,
-  comment: string | null,
-  decidedAt: string | null,
-  decidedBy: string | null,
-  signals: number,
-  recommendation: string,
-  recommendationReason: string,
-  remediationId: number | null,
-  remediationStatus: TRemediationStatus | null,
-  remediationAppliedAt: string | null,
-  remediationVerifiedAt: string | null,
-];
+/** The columns repeated for each earlier stage `n` (`stage1_decision`, …): that stage's result for the item. */
+export const STAGE_RESULT_COLUMNS = ['reviewer', 'decision', 'comment', 'decided_by', 'decided_at', 'not_sure_comment', 'passed_on'] as const;
 
-/** One row per item of the campaign, in id order (streamed, see `campaignIdRange`), with its newest remediation row. */
-export function iterateDecisionRows(db: TDb, campaignId: number): IterableIterator<TDecisionCsvRaw> {
+/**
+ * decisions.csv's header for a campaign with `earlierStages` stages before its last: the fixed
+ * columns, then `stage<n>_<column>` for each earlier stage. Fixed for the life of a campaign (its
+ * stage count is set at launch), so the file stays reproducible.
+ */
+export function decisionsCsvHeader(earlierStages: number): string[] {
+  const out: string[] = [...DECISIONS_CSV_HEADER];
+  for (let n = 1; n <= earlierStages; n++) out.push(...STAGE_RESULT_COLUMNS.map((c) => `stage${n}_${c}`));
+  return out;
+}
+
+/** A decisions.csv row as read: the columns of `decisionsCsvHeader`, in order. */
+export type TDecisionCsvRaw = Array<string | number | null>;
+
+/**
+ * One row per item of the campaign, in id order (streamed, see `campaignIdRange`), with its newest
+ * remediation row and its result in each earlier stage (primary-key lookups, nothing sorted).
+ * `decision` is the final one: `excluded` for an item taken out of the review undecided.
+ */
+export function iterateDecisionRows(db: TDb, campaignId: number, earlierStages: number): IterableIterator<TDecisionCsvRaw> {
+  const stages = Array.from({ length: earlierStages }, (_, i) => i + 1);
+  const stageColumns = stages
+    .map(
+      (n) => `, s${n}.reviewer_email,
+              CASE WHEN s${n}.item_id IS NULL THEN NULL WHEN s${n}.decision IS NOT NULL THEN s${n}.decision
+                   WHEN s${n}.not_sure_comment IS NOT NULL THEN 'not_sure' ELSE 'undecided' END,
+              s${n}.decision_comment, s${n}.decided_by_email, s${n}.decided_at, s${n}.not_sure_comment, s${n}.passed_on`,
+    )
+    .join('');
+  const stageJoins = stages.map((n) => `LEFT JOIN review_item_stage_results s${n} ON s${n}.item_id = r.id AND s${n}.stage = ${n}`).join('\n         ');
   return db
     .prepare<[{ c: number; lo: number; hi: number }], TDecisionCsvRaw>(
       `SELECT r.id, r.kind, r.user_scim_id, coalesce(r.user_display_name, r.user_name), r.user_email, r.department, r.title, r.user_active,
               CASE r.kind WHEN 'account' THEN 'Airtable account' ELSE r.group_name END, r.group_scim_id,
-              r.reviewer_email, r.original_reviewer_email, r.reviewer_reason, coalesce(r.decision, 'undecided'), r.decided_by_rule,
-              r.decision_comment, r.decided_at, r.decided_by_email, r.signals, r.recommendation, r.recommendation_reason,
-              ra.id, ra.status, ra.applied_at, ra.verified_at
+              r.reviewer_email, r.original_reviewer_email, r.reviewer_reason,
+              CASE WHEN r.decision IS NOT NULL THEN r.decision WHEN r.excluded_reason IS NOT NULL THEN 'excluded' ELSE 'undecided' END,
+              r.decided_by_rule, r.decision_comment, r.decided_at, r.decided_by_email, r.signals, r.recommendation, r.recommendation_reason,
+              ra.id, ra.status, ra.applied_at, ra.verified_at,
+              r.stage, r.awaiting_next_stage, r.not_sure_by_email, r.not_sure_comment, r.not_sure_at, r.carried_over_from_campaign_id,
+              r.excluded_reason, r.excluded_by_email, r.excluded_at${stageColumns}
          FROM review_items r NOT INDEXED ${LATEST_REMEDIATION_JOIN}
+         ${stageJoins}
         WHERE r.id BETWEEN @lo AND @hi AND r.campaign_id = @c ORDER BY r.id`,
     )
     .raw()
@@ -558,16 +810,18 @@ const REPORT_ITEM_COLUMNS = `r.id, r.kind, r.user_email AS userEmail, coalesce(r
 export type TItemListKind = 'undecided' | 'fallback_no_reviewer' | 'fallback_self_review' | 'certified_against_revoke';
 
 const ITEM_LIST_WHERE: Record<TItemListKind, string> = {
-  undecided: 'r.decision IS NULL',
+  undecided: 'r.decision IS NULL AND r.excluded_reason IS NULL',
   fallback_no_reviewer: "r.reviewer_reason = 'fallback_no_reviewer'",
   fallback_self_review: "r.reviewer_reason = 'fallback_self_review'",
-  certified_against_revoke: "r.recommendation = 'revoke' AND r.decision = 'certify'",
+  certified_against_revoke: "r.recommendation = 'revoke' AND r.decision = 'certify' AND r.excluded_reason IS NULL",
 };
 
 /** Items of one exception list, in id order (undecided through the decision index, the others by walking the campaign's id range). */
 export function iterateItemList(db: TDb, campaignId: number, list: TItemListKind): IterableIterator<TReportItemRaw> {
   if (list === 'undecided') {
-    return db.prepare<[number], TReportItemRaw>(`SELECT ${REPORT_ITEM_COLUMNS} FROM review_items r WHERE r.campaign_id = ? AND r.decision IS NULL ORDER BY r.id`).iterate(campaignId);
+    return db
+      .prepare<[number], TReportItemRaw>(`SELECT ${REPORT_ITEM_COLUMNS} FROM review_items r WHERE r.campaign_id = ? AND ${ITEM_LIST_WHERE.undecided} ORDER BY r.id`)
+      .iterate(campaignId);
   }
   return db
     .prepare<[{ c: number; lo: number; hi: number }], TReportItemRaw>(
@@ -601,7 +855,7 @@ export function iterateRevocations(db: TDb, campaignId: number): IterableIterato
     .prepare<[number], TRevocationRaw>(
       `SELECT ${REPORT_ITEM_COLUMNS}, ${REMEDIATION_COLUMNS}
          FROM review_items r ${LATEST_REMEDIATION_JOIN}
-        WHERE r.campaign_id = ? AND r.decision = 'revoke' ORDER BY r.id`,
+        WHERE r.campaign_id = ? AND r.decision = 'revoke' AND r.excluded_reason IS NULL ORDER BY r.id`,
     )
     .iterate(campaignId);
 }
@@ -612,7 +866,7 @@ export function iterateRemediationExceptions(db: TDb, campaignId: number): Itera
     .prepare<[number], TRevocationRaw>(
       `SELECT ${REPORT_ITEM_COLUMNS}, ${REMEDIATION_COLUMNS}
          FROM review_items r ${LATEST_REMEDIATION_JOIN}
-        WHERE r.campaign_id = ? AND r.decision = 'revoke' AND (ra.id IS NULL OR ra.status <> 'verified') ORDER BY r.id`,
+        WHERE r.campaign_id = ? AND r.decision = 'revoke' AND r.excluded_reason IS NULL AND (ra.id IS NULL OR ra.status <> 'verified') ORDER BY r.id`,
     )
     .iterate(campaignId);
 }
@@ -664,7 +918,7 @@ export function readRemediationCounts(db: TDb, campaignId: number): TRemediation
   counts.revokesWithoutAction =
     db
       .prepare<[number], number>(
-        `SELECT count(*) FROM review_items r WHERE r.campaign_id = ? AND r.decision = 'revoke'
+        `SELECT count(*) FROM review_items r WHERE r.campaign_id = ? AND r.decision = 'revoke' AND r.excluded_reason IS NULL
             AND NOT EXISTS (SELECT 1 FROM remediation_actions x WHERE x.item_id = r.id)`,
       )
       .pluck()
@@ -779,7 +1033,7 @@ export function iterateRevocationOutcomes(db: TDb, campaignId: number, freshSnap
          FROM review_items r
          LEFT JOIN snapshot_users u1 ON u1.snapshot_id = @s1 AND u1.scim_id = r.user_scim_id
          ${LATEST_REMEDIATION_JOIN}
-        WHERE r.campaign_id = @c AND r.decision = 'revoke' ORDER BY r.id`,
+        WHERE r.campaign_id = @c AND r.decision = 'revoke' AND r.excluded_reason IS NULL ORDER BY r.id`,
     )
     .iterate({ c: campaignId, s1: freshSnapshotId });
 }
@@ -820,7 +1074,7 @@ export function iterateUserChanges(db: TDb, campaignId: number, scope: TCampaign
       `SELECT u0.scim_id AS userScimId, u0.email AS userEmail, u0.active AS activeBefore, u1.scim_id IS NOT NULL AS present,
               u1.active AS activeAfter,
               EXISTS (SELECT 1 FROM review_items r WHERE r.campaign_id = @c AND r.user_scim_id = u0.scim_id AND r.kind = 'account'
-                         AND r.decision = 'revoke') AS accountRevoked,
+                         AND r.decision = 'revoke' AND r.excluded_reason IS NULL) AS accountRevoked,
               ${cols('u0')} AS beforeJson, CASE WHEN u1.scim_id IS NULL THEN NULL ELSE ${cols('u1')} END AS afterJson
          FROM snapshot_users u0
          LEFT JOIN snapshot_users u1 ON u1.snapshot_id = @s1 AND u1.scim_id = u0.scim_id
@@ -855,7 +1109,7 @@ export function iterateUnexpectedMembershipRemovals(
         WHERE m0.snapshot_id = @s0 AND ${userInScope('u0', scope)} AND ${groupInScope('m0', scope)}
           AND NOT EXISTS (SELECT 1 FROM snapshot_memberships m1 WHERE m1.snapshot_id = @s1 AND m1.group_id = m0.group_id AND m1.user_id = m0.user_id)
           AND NOT EXISTS (SELECT 1 FROM review_items r WHERE r.campaign_id = @c AND r.user_scim_id = m0.user_id AND r.kind = 'membership'
-                             AND r.group_scim_id = m0.group_id AND r.decision = 'revoke')
+                             AND r.group_scim_id = m0.group_id AND r.decision = 'revoke' AND r.excluded_reason IS NULL)
         ORDER BY m0.group_id, m0.user_id`,
     )
     .iterate({ ...scopeParams(scope), c: campaignId, s0: campaignSnapshotId, s1: freshSnapshotId });

@@ -2,8 +2,8 @@ import 'server-only';
 import { verifyAuditLog } from '@/lib/audit';
 import { formatCount, formatDateTime } from '@/lib/format';
 import { REVIEWER_RULE_LABEL } from '@/lib/review/read';
-import type { TCampaignScope } from '@/lib/review/schemas';
-import type { TEvidenceContext } from './context';
+import { STAGE_ADVANCE_LABEL, type TCampaignScope } from '@/lib/review/schemas';
+import { stageCount, type TEvidenceContext } from './context';
 import type { TFileContent } from './csv-files';
 import { EVIDENCE_FILES, MANIFEST_FILE_NAME } from './catalogue';
 import { esc, headerRow, HtmlChunker, td } from './html';
@@ -12,22 +12,32 @@ import {
   countItemAuditRows,
   countReassignments,
   iterateCampaignAuditRows,
+  iterateExcludedItems,
+  iterateExclusionBatches,
   iterateItemList,
+  iterateNotSureEvents,
   iterateReassignments,
+  iterateReassignReasons,
   iterateRemediationExceptions,
   iterateRevocations,
   readDecisionCounts,
+  readExclusionCounts,
   readGroupNames,
   readPopulationCounts,
   readRemediationCounts,
   readReviewers,
+  readStageDecisionCounts,
   type TDecisionCounts,
+  type TExclusionBatchRaw,
+  type TExclusionCounts,
   type TItemListKind,
   type TPopulationCounts,
   type TRemediationCounts,
   type TReportItemRaw,
   type TReviewerRaw,
   type TRevocationRaw,
+  type TStageDecisionCounts,
+  type TStageRaw,
 } from './queries';
 import { isFlagged, reconciliationFindings, reconciliationInput, reconciliationState, summarizeFindings } from './reconciliation';
 import type { TReconciliationCounts, TReconciliationResult } from './types';
@@ -85,8 +95,11 @@ footer{margin-top:2.5rem;border-top:1px solid #999;padding-top:.4rem;font-size:.
 const SECTIONS = [
   ['summary', 'Summary and control checks'],
   ['parameters', 'Campaign parameters'],
+  ['stages', 'Stages'],
   ['population', 'Population: source, completeness and accuracy'],
+  ['exclusions', 'Exclusions'],
   ['reviewers', 'Reviewers and sign-offs'],
+  ['separation', 'Separation of duties'],
   ['revocations', 'Revocations and remediation'],
   ['exceptions', 'Exceptions'],
   ['reconciliation', 'Access after remediation'],
@@ -169,6 +182,9 @@ type TFacts = {
   population: TPopulationCounts;
   remediation: TRemediationCounts;
   reviewers: TReviewerRaw[];
+  stages: number;
+  stageDecisions: TStageDecisionCounts[];
+  exclusions: TExclusionCounts;
   changedDecisions: number;
   reassignments: number;
   reconciliation: { counts: TReconciliationCounts; stored: TReconciliationResult | null } | null;
@@ -200,14 +216,16 @@ function* header(ctx: TEvidenceContext): Generator<string, void, undefined> {
 function* summary(ctx: TEvidenceContext, f: TFacts): Generator<string, void, undefined> {
   const d = f.decisions;
   const c = ctx.campaign;
-  const notSigned = f.reviewers.filter((r) => r.items > 0 && r.signedAt === null).length;
-  const withItems = f.reviewers.filter((r) => r.items > 0).length;
+  // People, not queues: with several stages a reviewer has one queue per stage they reviewed in.
+  const withItems = new Set(f.reviewers.filter((r) => r.items > 0).map((r) => r.reviewerEmail)).size;
+  const notSigned = new Set(f.reviewers.filter((r) => r.items > 0 && r.signedAt === null).map((r) => r.reviewerEmail)).size;
   const gaps = populationGaps(f.population, ctx);
   const rec = reconciliationState(ctx.reconciliation);
   yield `<section id="summary" class="first"><h2>Summary and control checks</h2>`;
   yield `<table><thead>${headerRow(['Figure', 'Count'])}</thead><tbody>`;
   yield `<tr>${td('Access items reviewed')}${num(d.total)}</tr><tr>${td('of which Airtable accounts', 'sub')}${num(d.accounts)}</tr><tr>${td('of which group memberships', 'sub')}${num(d.memberships)}</tr>`;
-  yield `<tr>${td('Certified')}${num(d.certified)}</tr><tr>${td('Revoked')}${num(d.revoked)}</tr><tr>${td('of which by the close rule (undecided at close)', 'sub')}${num(d.revokedByRule)}</tr><tr>${td('Undecided')}${num(d.undecided)}</tr>`;
+  yield `<tr>${td('Certified')}${num(d.certified)}</tr><tr>${td('Revoked')}${num(d.revoked)}</tr><tr>${td('of which by the close rule (undecided at close)', 'sub')}${num(d.revokedByRule)}</tr><tr>${td('Undecided')}${num(d.undecided)}</tr><tr>${td('Excluded from the review (not decided, never remediated)')}${num(d.excluded)}</tr>`;
+  if (f.stages > 1) yield `<tr>${td('Review stages')}${num(f.stages)}</tr>`;
   yield `<tr>${td('Reviewers')}${num(withItems)}</tr><tr>${td('of which signed off', 'sub')}${num(withItems - notSigned)}</tr>`;
   yield `<tr>${td('Revocations verified in Airtable')}${num(f.remediation.verified)}</tr></tbody></table>`;
 
@@ -223,13 +241,22 @@ function* summary(ctx: TEvidenceContext, f: TFacts): Generator<string, void, und
             : `${n(f.reconciliation?.counts.flagged ?? 0)} finding(s) flagged (snapshot #${rec.snapshotId})`;
   const checks: Array<[string, boolean, string]> = [
     ['The population is complete and accurate: every access in scope has exactly one review item, and no item is outside the scope', gaps === 0, gaps === 0 ? 'Reconciled' : `${n(gaps)} difference(s): see Population`],
-    ['Nobody was assigned or decided their own access', d.selfAssigned === 0 && d.selfDecided === 0, `${n(d.selfAssigned)} self-assigned, ${n(d.selfDecided)} self-decided`],
+    [
+      'Nobody was assigned or decided their own access',
+      d.selfAssigned === 0 && d.selfDecided === 0 && d.selfDecidedEarlierStages === 0,
+      `${n(d.selfAssigned)} self-assigned, ${n(d.selfDecided)} self-decided${f.stages > 1 ? `, ${n(d.selfDecidedEarlierStages)} self-decided in earlier stages` : ''}: see Separation of duties`,
+    ],
     ['Every item was decided', d.undecided === 0, d.undecided === 0 ? 'All decided' : `${n(d.undecided)} undecided: see Exceptions`],
     ['Every reviewer signed off', notSigned === 0, notSigned === 0 ? 'All signed off' : `${n(notSigned)} reviewer(s) did not sign off`],
     [
       'Every revocation was carried out and verified in Airtable',
       d.revoked === f.remediation.verified && f.remediation.revokesWithoutAction === 0,
       `${n(f.remediation.verified)} of ${n(d.revoked)} verified${f.remediation.revokesWithoutAction > 0 ? `, ${n(f.remediation.revokesWithoutAction)} never queued` : ''}`,
+    ],
+    [
+      'No excluded item was remediated',
+      f.exclusions.remediated === 0,
+      f.exclusions.items === 0 ? 'No item was excluded' : `${n(f.exclusions.items)} excluded, ${n(f.exclusions.remediated)} with a remediation request: see Exclusions`,
     ],
     ['Access after remediation matches the decisions', f.reconciliation !== null && f.reconciliation.counts.flagged === 0, recText],
     ['The audit log chain is intact', f.chain.ok, f.chain.ok ? `${n(f.chain.rows)} rows verified` : `Broken at row ${f.chain.brokenRowId}`],
@@ -257,6 +284,8 @@ function* parameters(ctx: TEvidenceContext): Generator<string, void, undefined> 
     ['Fixed reviewer', c.fixedReviewerEmail ? `<span class="mono">${esc(c.fixedReviewerEmail)}</span>` : '<span class="muted">—</span>'],
     ['Fallback reviewer', `<span class="mono">${esc(c.fallbackReviewerEmail)}</span>`],
     ['Due', when(c.dueAt)],
+    ['Stages', stageCount(ctx) === 1 ? '1' : `${esc(stageCount(ctx))} (see Stages; the due date above is the current stage's)`],
+    ['Carried-over certifications may be accepted in one step', c.allowCarryOverAccept ? 'Yes' : 'No'],
     ['A revoke needs a justification', c.revokeNeedsJustification ? 'Yes' : 'No'],
     ['Certifying a flagged item needs a comment', c.certifyFlaggedNeedsComment ? 'Yes' : 'No'],
     ['Undecided items at close', c.undecidedAction === 'revoke' ? 'Revoked by rule' : 'Left undecided and reported'],
@@ -320,17 +349,194 @@ function* population(ctx: TEvidenceContext, p: TPopulationCounts): Generator<str
 
 function* reviewers(ctx: TEvidenceContext, rows: TReviewerRaw[]): Generator<string, void, undefined> {
   const statement = ctx.campaign.attestationStatement;
-  yield `<section id="reviewers"><h2>Reviewers and sign-offs</h2><p>Each reviewer attests the campaign's statement when every item assigned to them is decided; their decisions lock at that moment.</p>`;
+  // One stage: the table as it always was. Several: one queue per reviewer and stage, and what they passed on.
+  const multi = stageCount(ctx) > 1;
+  yield `<section id="reviewers"><h2>Reviewers and sign-offs</h2><p>Each reviewer attests the campaign's statement when every item assigned to them is decided; their decisions lock at that moment.${
+    multi ? ' With several stages, each stage has its own queues and sign-offs; a stage that ended lists the items it passed on with the decision it gave them.' : ''
+  }</p>`;
   yield* table(
-    ['Reviewer', 'Items', 'Certified', 'Revoked', 'Undecided', 'Signed off at', 'Items at sign-off', 'Statement attested'],
+    [
+      ...(multi ? ['Stage'] : []),
+      'Reviewer',
+      'Items',
+      'Certified',
+      'Revoked',
+      ...(multi ? ['Not sure (passed on)'] : []),
+      'Undecided',
+      'Signed off at',
+      'Items at sign-off',
+      'Statement attested',
+    ],
     rows.map(
       (r) =>
-        `<tr><td class="mono">${esc(r.reviewerEmail)}</td>${num(r.items)}${num(r.certified)}${num(r.revoked)}${num(r.undecided)}<td>${
+        `<tr>${multi ? num(r.stage) : ''}<td class="mono">${esc(r.reviewerEmail)}</td>${num(r.items)}${num(r.certified)}${num(r.revoked)}${multi ? num(r.notSure) : ''}${num(r.undecided)}<td>${
           r.signedAt ? `<span class="mono">${esc(r.signedAt)}</span>` : r.items > 0 ? '<span class="bad">Not signed off</span>' : '—'
         }</td>${r.signedItemCount === null ? '<td></td>' : num(r.signedItemCount)}${td(r.statement === null ? '' : r.statement === statement ? 'The campaign statement' : r.statement)}</tr>`,
     ),
     'No reviewer has items in this campaign.',
   );
+  yield `</section>`;
+}
+
+const STAGE_RULE = (rule: TStageRaw['reviewerRule'], fixed: string | null): string => `${REVIEWER_RULE_LABEL[rule]}${fixed ? ` (${fixed})` : ''}`;
+
+/** The stages as recorded, or, for a campaign launched before stages were recorded, its one stage from the campaign row. */
+function stageRows(ctx: TEvidenceContext): TStageRaw[] {
+  if (ctx.stages.length > 0) return ctx.stages;
+  const c = ctx.campaign;
+  return [
+    {
+      stage: 1,
+      reviewerRule: c.reviewerRule,
+      fixedReviewerEmail: c.fixedReviewerEmail,
+      dueAt: c.dueAt,
+      advance: 'all',
+      showPreviousDecisions: 0,
+      startedAt: c.launchedAt,
+      endedAt: c.closedAt,
+      itemsReviewed: c.itemCount,
+      itemsPassedOn: 0,
+    },
+  ];
+}
+
+function* stages(ctx: TEvidenceContext, f: TFacts): Generator<string, void, undefined> {
+  const c = ctx.campaign;
+  const rows = stageRows(ctx);
+  const status = (s: TStageRaw): string => {
+    if (s.endedAt) return 'Ended';
+    if (!s.startedAt) return c.status === 'closed' ? 'Never started (closed before it)' : 'Not started';
+    return c.status === 'closed' ? 'Ended with the close' : 'In progress';
+  };
+  const receives = (s: TStageRaw): string =>
+    s.stage === 1 ? 'Every item of the scope' : `From stage ${s.stage - 1}: ${STAGE_ADVANCE_LABEL[s.advance]}, and every item left undecided or passed on as "not sure"`;
+  yield `<section id="stages"><h2>Stages</h2>`;
+  yield `<p>${
+    rows.length === 1 ? 'This campaign has one stage: every item is reviewed once, by the reviewer its rule picks.' : `This campaign has ${esc(rows.length)} stages, each with its own reviewer rule and due date.`
+  } A stage's result for each item is recorded when it ends; decisions.csv lists the result of every earlier stage next to the final decision (<span class="mono">stage1_decision</span>, <span class="mono">stage1_reviewer</span>, …).</p>`;
+  if (ctx.stages.length === 0) yield `<p class="muted">No stage record: the campaign was launched before stages were recorded. Its one stage is described from the campaign itself.</p>`;
+  yield* table(
+    ['Stage', 'Reviewer rule', 'Items it receives', 'Earlier decisions shown', 'Due', 'Started', 'Ended', 'Items reviewed', 'Items passed on', 'Status'],
+    rows.map(
+      (s) =>
+        `<tr>${num(s.stage)}${td(STAGE_RULE(s.reviewerRule, s.fixedReviewerEmail))}${td(receives(s))}${td(s.stage === 1 ? '—' : s.showPreviousDecisions === 1 ? 'Yes' : 'No (independent review)')}<td>${when(
+          s.dueAt,
+        )}</td><td>${when(s.startedAt)}</td><td>${when(s.endedAt)}</td>${num(s.itemsReviewed)}${num(s.itemsPassedOn)}${td(status(s))}</tr>`,
+    ),
+    'No stage.',
+  );
+  yield `<h3>Decisions per stage</h3><p>An ended stage is counted from its recorded results; a stage that has not ended (or the last one) from the items at that stage. Excluded items are not counted.</p>`;
+  yield* table(
+    ['Stage', 'Items', 'Certified', 'Revoked', 'Not sure (passed on)', 'Undecided', 'Passed on to the next stage', 'Counted from'],
+    f.stageDecisions.map(
+      (s) =>
+        `<tr>${num(s.stage)}${num(s.items)}${num(s.certified)}${num(s.revoked)}${num(s.notSure)}${num(s.undecided)}${num(s.passedOn)}${td(
+          s.source === 'results' ? 'Recorded results of the ended stage' : 'Items at this stage',
+        )}</tr>`,
+    ),
+    'No item has a decision yet.',
+  );
+  yield `</section>`;
+}
+
+function exclusionWhat(b: TExclusionBatchRaw): string {
+  if (b.kind === 'account') return b.items === 1 ? `Airtable account of ${b.userEmail}` : `${n(b.items)} Airtable accounts`;
+  const group = `Group: ${b.groupName ?? b.groupScimId ?? '(unnamed)'}`;
+  return b.items === 1 ? `${group}, membership of ${b.userEmail}` : `${group}, ${n(b.items)} memberships`;
+}
+
+function* exclusions(ctx: TEvidenceContext, f: TFacts): Generator<string, void, undefined> {
+  const x = f.exclusions;
+  const closed = ctx.campaign.status === 'closed';
+  yield `<section id="exclusions"><h2>Exclusions</h2>`;
+  yield `<p>Items an admin took out of the review, with the reason given. An excluded item leaves every reviewer's queue, counts as neither decided nor undecided, and is never revoked or remediated; decisions.csv keeps it with <span class="mono">excluded_reason</span>, <span class="mono">excluded_by</span> and <span class="mono">excluded_at</span>.</p>`;
+  if (x.items === 0) {
+    yield `<p>None: no item was excluded from this campaign.</p></section>`;
+    return;
+  }
+  yield `<p>${esc(n(x.items))} item${x.items === 1 ? '' : 's'} excluded. Remediation requests for excluded items: <span class="num">${okBad(x.remediated === 0, '0', n(x.remediated))}</span>.${
+    x.decided > 0 ? ` ${esc(n(x.decided))} carried a decision made before the exclusion; it has no effect.` : ''
+  }</p>`;
+  yield `<h3>Exclusions as made</h3>`;
+  yield* table(
+    ['Excluded at', 'By', 'Reason', 'What', 'Items'],
+    mapIter(
+      iterateExclusionBatches(ctx.db, ctx.campaign.id),
+      (b) => `<tr><td class="mono">${esc(b.at)}</td><td class="mono">${esc(b.byEmail)}</td>${td(b.reason)}${td(exclusionWhat(b))}${num(b.items)}</tr>`,
+    ),
+    'None.',
+  );
+  yield `<h3>Excluded items (${esc(n(x.items))})</h3>`;
+  yield* table(
+    ['Item', 'User', 'Email', 'Access', 'Reviewer', 'Reason', 'By', 'At', 'Remediation'],
+    mapIter(
+      iterateExcludedItems(ctx.db, ctx.campaign.id),
+      (r) =>
+        `<tr>${td(r.id, 'num')}${td(r.user)}<td class="mono">${esc(r.userEmail)}</td>${td(access(r))}<td class="mono">${esc(r.reviewerEmail)}</td>${td(r.reason)}<td class="mono">${esc(
+          r.byEmail,
+        )}</td><td class="mono">${esc(r.at)}</td><td>${r.remediationId === null ? (closed ? 'None' : '—') : `<span class="bad">#${esc(r.remediationId)} queued</span>`}</td></tr>`,
+    ),
+    'None.',
+  );
+  yield `</section>`;
+}
+
+function* separation(ctx: TEvidenceContext, f: TFacts): Generator<string, void, undefined> {
+  const d = f.decisions;
+  const c = ctx.campaign;
+  const moved = d.fallbackSelfReview + d.fallbackNoReviewer + d.reassigned + d.notSure;
+  yield `<section id="separation"><h2>Separation of duties</h2>`;
+  yield `<p>An item's natural reviewer is the person its stage's reviewer rule picks. An item goes to someone else only for the reasons below, and nobody may decide their own access. Counts are each item's assignment in the stage it is at (or ended at); the item lists are under Exceptions, and every reassignment and "not sure" of every stage is listed below.</p>`;
+  yield `<table><thead>${headerRow(['Why the item went to someone other than its natural reviewer', 'Items'])}</thead><tbody>`;
+  yield `<tr>${td('The rule picked the user themself: sent to the fallback reviewer (self-review avoided)')}${num(d.fallbackSelfReview)}</tr>`;
+  yield `<tr>${td('The rule found no reviewer: sent to the fallback reviewer')}${num(d.fallbackNoReviewer)}</tr>`;
+  yield `<tr>${td('Reassigned by an admin (reasons below)')}${num(d.reassigned)}</tr>`;
+  yield `<tr>${td('Passed on as "not sure" by their reviewer: sent to the fallback reviewer')}${num(d.notSure)}</tr>`;
+  yield `<tr class="total">${td('= items not with their natural reviewer')}${num(moved)}</tr></tbody></table>`;
+
+  yield `<h3>Checks</h3><table><thead>${headerRow(['Check', 'Result', 'Count'])}</thead><tbody>`;
+  yield `<tr>${td('No item is assigned to its own user')}<td>${okBad(d.selfAssigned === 0, 'Yes', 'No — exception')}</td>${num(d.selfAssigned)}</tr>`;
+  yield `<tr>${td('No item was decided by its own user')}<td>${okBad(d.selfDecided === 0, 'Yes', 'No — exception')}</td>${num(d.selfDecided)}</tr>`;
+  if (f.stages > 1) {
+    yield `<tr>${td('No result of an earlier stage was decided by the item’s own user')}<td>${okBad(d.selfDecidedEarlierStages === 0, 'Yes', 'No — exception')}</td>${num(
+      d.selfDecidedEarlierStages,
+    )}</tr>`;
+  }
+  yield `</tbody></table>`;
+
+  yield `<h3>Reasons given for reassignments</h3>`;
+  yield* table(
+    ['Reason', 'Item moves', 'Items', 'By', 'First', 'Last'],
+    mapIter(
+      iterateReassignReasons(ctx.db, c.id),
+      (r) =>
+        `<tr>${td(r.reason ?? '(no reason given)')}${num(r.moves)}${num(r.items)}<td class="mono">${esc(r.actors.split(',').join(', '))}</td><td class="mono">${esc(
+          r.firstAt,
+        )}</td><td class="mono">${esc(r.lastAt)}</td></tr>`,
+    ),
+    'None: no item was reassigned.',
+  );
+
+  yield `<h3>Passed on as "not sure"</h3>`;
+  yield* table(
+    ['Event', 'Item', 'User', 'Access', 'Not sure', 'Passed to', 'Comment', 'At'],
+    mapIter(
+      iterateNotSureEvents(ctx.db, c.id),
+      (e) =>
+        `<tr>${td(e.eventId, 'num')}${td(e.itemId, 'num')}<td class="mono">${esc(e.userEmail)}</td>${td(access(e))}<td class="mono">${esc(e.actorEmail)}</td>${
+          e.reviewerAfter ? `<td class="mono">${esc(e.reviewerAfter)}</td>` : td('the next stage')
+        }${td(e.comment)}<td class="mono">${esc(e.at)}</td></tr>`,
+    ),
+    'None: no reviewer passed an item on as not sure.',
+  );
+
+  yield `<h3>Carried-over certifications</h3>`;
+  yield `<p>Items certified in the previous campaign and unchanged since are marked as carried over; ${
+    c.allowCarryOverAccept ? 'this campaign let reviewers accept them all in one reviewed step' : 'this campaign required deciding them one by one'
+  }.</p>`;
+  yield `<table><thead>${headerRow(['Figure', 'Items'])}</thead><tbody>`;
+  yield `<tr>${td('Carried over from an earlier campaign')}${num(d.carriedOver)}</tr>`;
+  yield `<tr>${td('of which certified again in this campaign', 'sub')}${num(d.carriedOverCertified)}</tr></tbody></table>`;
   yield `</section>`;
 }
 
@@ -387,10 +593,16 @@ function* exceptions(ctx: TEvidenceContext, f: TFacts): Generator<string, void, 
   yield `<tr>${td('Items whose decision was changed or undone before it became final (history in the audit log)')}${num(f.changedDecisions)}</tr>`;
   yield `<tr>${td('Items assigned to their own user')}<td class="num">${okBad(d.selfAssigned === 0, '0', n(d.selfAssigned))}</td></tr>`;
   yield `<tr>${td('Items decided by their own user')}<td class="num">${okBad(d.selfDecided === 0, '0', n(d.selfDecided))}</td></tr>`;
+  if (f.stages > 1) yield `<tr>${td('Earlier-stage results decided by the item’s own user')}<td class="num">${okBad(d.selfDecidedEarlierStages === 0, '0', n(d.selfDecidedEarlierStages))}</td></tr>`;
   yield `</tbody></table>`;
+  const multi = f.stages > 1;
   const missing = f.reviewers.filter((r) => r.items > 0 && r.signedAt === null);
   yield `<h3>Reviewers who did not sign off (${esc(n(missing.length))})</h3>`;
-  yield* table(['Reviewer', 'Items', 'Undecided'], missing.map((r) => `<tr><td class="mono">${esc(r.reviewerEmail)}</td>${num(r.items)}${num(r.undecided)}</tr>`), 'None.');
+  yield* table(
+    [...(multi ? ['Stage'] : []), 'Reviewer', 'Items', 'Undecided'],
+    missing.map((r) => `<tr>${multi ? num(r.stage) : ''}<td class="mono">${esc(r.reviewerEmail)}</td>${num(r.items)}${num(r.undecided)}</tr>`),
+    'None.',
+  );
   yield `</section>`;
 }
 
@@ -490,6 +702,9 @@ function* reportParts(ctx: TEvidenceContext): Generator<string, void, undefined>
     population: readPopulationCounts(db, campaign.id, campaign.snapshotId, campaign.scope),
     remediation: readRemediationCounts(db, campaign.id),
     reviewers: readReviewers(db, campaign.id),
+    stages: stageCount(ctx),
+    stageDecisions: readStageDecisionCounts(db, campaign.id),
+    exclusions: readExclusionCounts(db, campaign.id),
     changedDecisions: countChangedDecisions(db, campaign.id),
     reassignments: countReassignments(db, campaign.id),
     reconciliation: input ? { counts: summarizeFindings(reconciliationFindings(db, input)).counts, stored: state.state === 'checked' ? state.result : null } : null,
@@ -498,8 +713,11 @@ function* reportParts(ctx: TEvidenceContext): Generator<string, void, undefined>
   yield* header(ctx);
   yield* summary(ctx, facts);
   yield* parameters(ctx);
+  yield* stages(ctx, facts);
   yield* population(ctx, facts.population);
+  yield* exclusions(ctx, facts);
   yield* reviewers(ctx, facts.reviewers);
+  yield* separation(ctx, facts);
   yield* revocations(ctx, facts);
   yield* exceptions(ctx, facts);
   yield* reconciliationSection(ctx, facts);

@@ -42,11 +42,11 @@ const ZHost = z
   .pipe(z.string().regex(HOST_RE, 'enter a host name such as smtp.example.com (no smtp://, no port)').nullable());
 
 /** A whole number from JSON or a form field; '' or absent becomes `empty`. */
-const wholeNumberOr = <E extends number | null>(empty: E, min: number, max: number, unit: string) =>
+const wholeNumberOr = (empty: number | null, min: number, max: number, unit: string) =>
   z
     .union([z.number(), z.string().trim(), z.null()])
     .optional()
-    .transform((v) => (v === undefined || v === null || v === '' ? empty : Number(v)))
+    .transform((v): number | null => (v === undefined || v === null || v === '' ? empty : Number(v)))
     .pipe(
       z
         .number({ error: `a whole number of ${unit}` })

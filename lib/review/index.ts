@@ -31,6 +31,7 @@ export {
   listRevocations,
   getCampaignForViewer,
   listCampaignStages,
+  listCampaignGroups,
   REVIEWER_RULE_LABEL,
 } from './read';
 

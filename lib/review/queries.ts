@@ -918,6 +918,17 @@ export function queryCampaignDepartments(campaignId: number, reviewerEmail: stri
     .all(campaignId, reviewerEmail);
 }
 
+export type TCampaignGroupRow = { groupScimId: string; groupName: string; items: number };
+
+/** The groups of a campaign's membership items still under review, by name, with how many items each. */
+export function queryCampaignGroups(campaignId: number): TCampaignGroupRow[] {
+  return prepared<TCampaignGroupRow>(
+    `SELECT group_scim_id AS groupScimId, coalesce(max(group_name), group_scim_id) AS groupName, count(*) AS items
+       FROM review_items WHERE campaign_id = ? AND kind = 'membership' AND excluded_reason IS NULL
+      GROUP BY group_scim_id ORDER BY groupName`,
+  ).all(campaignId);
+}
+
 // ─── Bulk targets (decisions, reassignment) ─────────────────────────────────────────────────
 
 /** Put the items matching a filter into the target set (replacing it); returns how many. */

@@ -14,6 +14,8 @@ import {
   queryDecisionCounts,
   listSignoffRows,
   queryCampaignDepartments,
+  queryCampaignGroups,
+  type TCampaignGroupRow,
   queryItemPage,
   sortKeyLength,
   queryMyCampaigns,
@@ -184,6 +186,11 @@ export function campaignProgress(campaignId: number): TCampaignProgress {
     const excluded = queryDecisionCounts(id).excluded;
     return { campaignId: id, status: row.status, dueAt: row.dueAt, stage: { current: row.currentStage, total: stageCount(row) }, excluded, overall, perReviewer };
   });
+}
+
+/** The groups of a campaign's membership items still under review (the "exclude a group" choice). */
+export function listCampaignGroups(campaignId: number): TCampaignGroupRow[] {
+  return queryCampaignGroups(parseInput(ZCampaignId, campaignId));
 }
 
 /** Departments present among the campaign's items (a reviewer: among their own), for the filter select. */

@@ -309,6 +309,7 @@ export const ZItemFilter = z.object({
   reviewer: ZOptionalEmail,
 });
 export type TItemFilter = z.output<typeof ZItemFilter>;
+export type TItemFilterInput = z.input<typeof ZItemFilter>;
 
 export const ITEM_SORTS = ['user', 'email', 'department', 'title', 'access', 'recommendation', 'decision', 'signals'] as const;
 export type TItemSort = (typeof ITEM_SORTS)[number];

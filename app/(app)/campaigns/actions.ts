@@ -18,6 +18,9 @@ import {
   ZCampaignInput,
   ZExtendDueInput,
   ZReassignInput,
+  ZExcludeInput,
+  advanceStage,
+  excludeItems,
   settingsAsInput,
 } from '@/lib/review';
 
@@ -25,24 +28,30 @@ const admin = { roles: ['admin' as const] };
 const actorOf = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
 
 const SCOPE_PREFIX = 'scope.';
+const STAGE_FIELD = /^laterStages\.(\d)\.(\w+)$/;
 
 /**
- * The wizard posts flat FormData (`scope.kind`, repeated `scope.groupIds`); ZCampaignInput wants
- * `scope` nested. Field names match the dotted error paths, so errors land beside their fields.
+ * The wizard posts flat FormData (`scope.kind`, repeated `scope.groupIds`, `laterStages.0.dueAt`);
+ * ZCampaignInput wants `scope` and `laterStages` nested. Field names match the dotted error
+ * paths, so errors land beside their fields.
  */
-function nestScope(raw: unknown): unknown {
+function nestWizardFields(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const out: Record<string, unknown> = {};
   const scope: Record<string, unknown> = {};
+  const stages: Array<Record<string, unknown>> = [];
   for (const [key, value] of Object.entries(raw)) {
+    const stage = STAGE_FIELD.exec(key);
     if (key.startsWith(SCOPE_PREFIX)) scope[key.slice(SCOPE_PREFIX.length)] = value;
+    else if (stage) (stages[Number(stage[1])] ??= {})[stage[2] as string] = value;
     else out[key] = value;
   }
   if (!('scope' in out)) out.scope = scope;
+  if (!('laterStages' in out)) out.laterStages = stages.filter(Boolean);
   return out;
 }
 
-export const createCampaignDraftAction = defineAction(z.preprocess(nestScope, ZCampaignInput), admin, (input, { user }) => {
+export const createCampaignDraftAction = defineAction(z.preprocess(nestWizardFields, ZCampaignInput), admin, (input, { user }) => {
   // The lib parses again (its input type); the parsed values are valid input for it.
   const campaign = createCampaignDraft(actorOf(user), settingsAsInput(input));
   revalidatePath('/campaigns');
@@ -50,7 +59,7 @@ export const createCampaignDraftAction = defineAction(z.preprocess(nestScope, ZC
 });
 
 export const updateCampaignDraftAction = defineAction(
-  z.preprocess(nestScope, ZCampaignInput.and(z.object({ campaignId: ZCampaignId }))),
+  z.preprocess(nestWizardFields, ZCampaignInput.and(z.object({ campaignId: ZCampaignId }))),
   admin,
   (input, { user }) => {
     const { campaignId, ...settings } = input;
@@ -82,6 +91,21 @@ export const extendDueDateAction = defineAction(ZExtendDueInput, admin, (input, 
 export const reassignItemsAction = defineAction(ZReassignInput, admin, (input, { user }) => {
   const result = reassignItems(actorOf(user), input);
   revalidatePath(`/campaigns/${input.campaignId}`);
+  return result;
+});
+
+/** End the current stage now and start the next (undecided items go on with the not-sure ones). */
+export const advanceStageAction = defineAction(z.object({ campaignId: ZCampaignId }), admin, (input, { user }) => {
+  const results = advanceStage(actorOf(user), input.campaignId);
+  revalidatePath('/campaigns', 'layout');
+  const last = results[results.length - 1];
+  return { stage: last?.toStage ?? null, itemsPassedOn: results[0]?.itemsPassedOn ?? 0 };
+});
+
+/** Take items, or every membership of a group, out of the review with a reason (listed in the evidence). */
+export const excludeItemsAction = defineAction(ZExcludeInput, admin, (input, { user }) => {
+  const result = excludeItems(actorOf(user), input);
+  revalidatePath(`/campaigns/${input.campaignId}`, 'layout');
   return result;
 });
 

@@ -33,11 +33,16 @@ export default async function CampaignsPage({ searchParams }: TProps) {
         title="Campaigns"
         description="Access reviews of a snapshot: who reviews what, by when, and what was certified or revoked."
         actions={
-          user.role === 'admin' ? (
-            <Link href="/campaigns/new" className={buttonClasses('primary', 'md')}>
-              New campaign
+          <>
+            <Link href="/campaigns/templates" className={buttonClasses('secondary', 'md')}>
+              Recurring campaigns
             </Link>
-          ) : null
+            {user.role === 'admin' ? (
+              <Link href="/campaigns/new" className={buttonClasses('primary', 'md')}>
+                New campaign
+              </Link>
+            ) : null}
+          </>
         }
       />
       <form method="get" action="/campaigns" className="flex flex-wrap items-end gap-4 rounded-card border border-line bg-surface p-4" aria-label="Filter campaigns">

@@ -5,6 +5,7 @@ import { Alert } from '@/components/ui/alert';
 import { Card, CardBody } from '@/components/ui/card';
 import { getSessionUser } from '@/lib/auth/session';
 import { ROLE_LABEL } from '@/lib/auth/roles';
+import { signInLockedMessageFromCode } from '@/lib/auth/throttle';
 import { DEMO_ACCOUNTS } from '@/lib/demo/accounts';
 import { env } from '@/lib/env';
 import { demoSignInAction, ssoSignInAction } from './actions';
@@ -12,12 +13,14 @@ import { demoSignInAction, ssoSignInAction } from './actions';
 export const metadata: Metadata = { title: 'Sign in' };
 export const dynamic = 'force-dynamic';
 
-type TProps = { searchParams: Promise<{ callbackUrl?: string; error?: string }> };
+type TProps = { searchParams: Promise<{ callbackUrl?: string; error?: string; code?: string }> };
 
 export default async function SignInPage({ searchParams }: TProps) {
-  const { callbackUrl, error } = await searchParams;
+  const { callbackUrl, error, code } = await searchParams;
   if (await getSessionUser()) redirect('/');
   const e = env();
+  // Auth.js sends a throttled credentials sign-in back here with `code=locked_<minutes>`.
+  const lockedMessage = error === 'CredentialsSignin' ? signInLockedMessageFromCode(code) : null;
 
   return (
     <main className="mx-auto flex min-h-screen max-w-lg flex-col justify-center px-4 py-12">
@@ -25,7 +28,11 @@ export default async function SignInPage({ searchParams }: TProps) {
         <p className="text-2xl font-semibold tracking-tight">Attest</p>
         <h1 className="mt-2 text-lg text-ink-muted">Sign in to review Airtable access</h1>
       </div>
-      {error ? (
+      {lockedMessage ? (
+        <Alert tone="danger" title="Sign-in locked" className="mb-4">
+          {lockedMessage}
+        </Alert>
+      ) : error ? (
         <Alert tone="danger" title="Sign-in failed" className="mb-4">
           The identity provider did not sign you in. Try again, or ask an Attest admin.
         </Alert>

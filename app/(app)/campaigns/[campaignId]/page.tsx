@@ -11,7 +11,19 @@ import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/tab
 import { requirePageRole } from '@/lib/auth/guards';
 import { AppError } from '@/lib/errors';
 import { formatCount, formatDateTime } from '@/lib/format';
-import { campaignProgress, getCampaign, previewCampaign, REVIEWER_RULE_LABEL, type TCampaignPreview, type TCampaignView } from '@/lib/review';
+import { AdvanceStageControl, ExcludeGroupForm } from '@/components/campaigns/stage-and-exclusion-controls';
+import {
+  campaignProgress,
+  getCampaign,
+  listCampaignGroups,
+  listCampaignStages,
+  previewCampaign,
+  REVIEWER_RULE_LABEL,
+  STAGE_ADVANCE_LABEL,
+  type TCampaignPreview,
+  type TCampaignProgress,
+  type TCampaignView,
+} from '@/lib/review';
 
 type TProps = { params: Promise<{ campaignId: string }> };
 
@@ -113,8 +125,13 @@ function RunningView({ campaign, isAdmin }: { campaign: TCampaignView; isAdmin: 
     <>
       <section aria-labelledby="progress-heading" className="space-y-4">
         <h2 id="progress-heading" className="text-lg font-semibold text-ink">
-          Progress
+          Progress{progress.stage.total > 1 ? ` — stage ${progress.stage.current} of ${progress.stage.total}` : ''}
         </h2>
+        {progress.excluded > 0 ? (
+          <p className="text-sm text-ink-muted">
+            {formatCount(progress.excluded)} items excluded from the review (see Items, filter “Excluded”); they are in no count below.
+          </p>
+        ) : null}
         <Card>
           <CardBody className="space-y-4">
             <Progress label="Decided" value={overall.decided} max={overall.total} valueText={`${formatCount(overall.decided)} of ${formatCount(overall.total)} items`} tone={campaign.status === 'closed' ? 'success' : 'accent'} />
@@ -168,8 +185,15 @@ function RunningView({ campaign, isAdmin }: { campaign: TCampaignView; isAdmin: 
           </TBody>
         </Table>
       </section>
+      {campaign.laterStages.length > 0 ? <StagesCard campaign={campaign} progress={progress} isAdmin={isAdmin} /> : null}
       {isAdmin && campaign.status === 'active' ? (
         <section aria-label="Manage campaign" className="grid gap-4 lg:grid-cols-2">
+          <Card className="lg:col-span-2">
+            <CardHeader title="Exclude a group" description="Take every membership of a group out of this review, e.g. a service group reviewed elsewhere. The reason is listed in the evidence; excluded items are never revoked." />
+            <CardBody>
+              <ExcludeGroupForm campaignId={campaign.id} groups={listCampaignGroups(campaign.id)} />
+            </CardBody>
+          </Card>
           <ExtendDueForm campaignId={campaign.id} currentDue={campaign.dueAt} />
           <ReassignForm campaignId={campaign.id} reviewers={progress.perReviewer.map((r) => r.reviewerEmail)} />
           <Card className="lg:col-span-2">
@@ -188,6 +212,66 @@ function RunningView({ campaign, isAdmin }: { campaign: TCampaignView; isAdmin: 
         </section>
       ) : null}
     </>
+  );
+}
+
+const RULE_SHORT: Record<TCampaignView['reviewerRule'], string> = { manager: 'Manager', group_owner: 'Group owner', fixed: 'Fixed reviewer' };
+
+/** The stages as configured and as they ran, and (admins) "start the next stage now". */
+function StagesCard({ campaign, progress, isAdmin }: { campaign: TCampaignView; progress: TCampaignProgress; isAdmin: boolean }) {
+  const stages = listCampaignStages(campaign.id);
+  const next = progress.stage.current + 1;
+  return (
+    <section aria-labelledby="stages-heading" className="space-y-3">
+      <h2 id="stages-heading" className="text-lg font-semibold text-ink">
+        Stages
+      </h2>
+      <Table label="Stages">
+        <THead>
+          <TR>
+            <TH>Stage</TH>
+            <TH>Reviewers</TH>
+            <TH>Takes</TH>
+            <TH>Due</TH>
+            <TH>Started</TH>
+            <TH>Ended</TH>
+            <TH numeric>Reviewed</TH>
+            <TH numeric>Passed on</TH>
+          </TR>
+        </THead>
+        <TBody>
+          {stages.map((s) => (
+            <TR key={s.stage}>
+              <TD>
+                {s.stage}
+                {s.stage === progress.stage.current && campaign.status === 'active' ? (
+                  <Badge tone="info" className="ml-2">
+                    Current
+                  </Badge>
+                ) : null}
+              </TD>
+              <TD>
+                {RULE_SHORT[s.reviewerRule]}
+                {s.fixedReviewerEmail ? `: ${s.fixedReviewerEmail}` : ''}
+                {s.stage > 1 ? <span className="block text-xs text-ink-muted">{s.showPreviousDecisions ? 'Sees earlier decisions' : 'Earlier decisions hidden'}</span> : null}
+              </TD>
+              <TD>{s.stage === 1 ? 'Every item' : STAGE_ADVANCE_LABEL[s.advance]}</TD>
+              <TD className="whitespace-nowrap">{formatDateTime(s.dueAt)}</TD>
+              <TD className="whitespace-nowrap">{s.startedAt ? formatDateTime(s.startedAt) : '—'}</TD>
+              <TD className="whitespace-nowrap">{s.endedAt ? formatDateTime(s.endedAt) : '—'}</TD>
+              <TD numeric>{s.endedAt ? formatCount(s.itemsReviewed) : '—'}</TD>
+              <TD numeric>{s.endedAt ? formatCount(s.itemsPassedOn) : '—'}</TD>
+            </TR>
+          ))}
+        </TBody>
+      </Table>
+      {isAdmin && campaign.status === 'active' && next <= progress.stage.total ? (
+        <div className="flex flex-wrap items-center gap-3">
+          <AdvanceStageControl campaignId={campaign.id} nextStage={next} undecided={progress.overall.undecided} />
+          <p className="text-sm text-ink-muted">Stage {next} also starts on its own when every stage {progress.stage.current} reviewer has signed off.</p>
+        </div>
+      ) : null}
+    </section>
   );
 }
 
@@ -224,6 +308,8 @@ function Parameters({ campaign: c }: { campaign: TCampaignView }) {
           <Stat label="Revoke needs a justification" value={<span className="font-normal">{c.revokeNeedsJustification ? 'Yes' : 'No'}</span>} />
           <Stat label="Certifying a flagged item needs a comment" value={<span className="font-normal">{c.certifyFlaggedNeedsComment ? 'Yes' : 'No'}</span>} />
           <Stat label="Undecided at close" value={<span className="font-normal">{c.undecidedAction === 'revoke' ? 'Revoked' : 'Reported'}</span>} />
+          <Stat label="Stages" value={<span className="font-normal">{1 + c.laterStages.length}</span>} />
+          <Stat label="Carried-over certifications accepted in one step" value={<span className="font-normal">{c.allowCarryOverAccept ? 'Allowed' : 'No'}</span>} />
           <Stat label="Created" value={<span className="font-normal">{formatDateTime(c.createdAt)} by {c.createdByEmail}</span>} />
           {c.launchedAt ? <Stat label="Launched" value={<span className="font-normal">{formatDateTime(c.launchedAt)} by {c.launchedByEmail}</span>} /> : null}
         </dl>

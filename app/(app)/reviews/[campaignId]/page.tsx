@@ -22,6 +22,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ campaig
   const mine = listMyCampaigns(user.email).find((c) => c.campaignId === campaign.id);
   const first = listReviewItems(campaign.id, viewer, { page: 1, pageSize: PAGE_SIZE });
   const locked = campaign.status !== 'active' || Boolean(mine?.signedOffAt);
+  const stages = 1 + campaign.laterStages.length;
 
   return (
     <div className="space-y-4">
@@ -30,6 +31,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ campaig
         title={campaign.name}
         description={
           <span className="flex flex-wrap items-center gap-2">
+            {stages > 1 ? <Badge tone="info">Stage {campaign.currentStage} of {stages}</Badge> : null}
             <span>Due {formatDate(campaign.dueAt)}</span>
             {mine?.overdue ? <Badge tone="danger">Overdue</Badge> : null}
             {mine?.signedOffAt ? <Badge tone="success">Signed off {formatDateTime(mine.signedOffAt)}</Badge> : null}
@@ -43,6 +45,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ campaig
           attestationStatement: campaign.attestationStatement,
           revokeNeedsJustification: campaign.revokeNeedsJustification,
           certifyFlaggedNeedsComment: campaign.certifyFlaggedNeedsComment,
+          allowCarryOverAccept: campaign.allowCarryOverAccept,
+          hasNextStage: campaign.currentStage < stages,
         }}
         initial={first}
         counts={{ total: mine?.total ?? first.total, decided: mine?.decided ?? 0 }}

@@ -22,9 +22,36 @@ type TProps = { params: Promise<{ campaignId: string }>; searchParams: Promise<R
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 function DecisionCell({ item }: { item: TReviewItemRow }) {
-  if (item.decision === 'certify') return <Badge tone="success">Certified</Badge>;
-  if (item.decision === 'revoke') return <Badge tone="danger">{item.decidedByRule ? 'Revoked by rule' : 'Revoked'}</Badge>;
-  return <Badge>Undecided</Badge>;
+  const badge =
+    item.excludedReason !== null ? (
+      <Badge tone="neutral" title={item.excludedReason}>
+        Excluded
+      </Badge>
+    ) : item.decision === 'certify' ? (
+      <Badge tone="success">Certified</Badge>
+    ) : item.decision === 'revoke' ? (
+      <Badge tone="danger">{item.decidedByRule ? 'Revoked by rule' : 'Revoked'}</Badge>
+    ) : item.awaitingNextStage ? (
+      <Badge tone="warning">Not sure: next stage</Badge>
+    ) : (
+      <Badge>Undecided</Badge>
+    );
+  return (
+    <>
+      {badge}
+      {item.stage > 1 ? <span className="ml-1 text-xs text-ink-muted">stage {item.stage}</span> : null}
+      {item.earlierStages?.length ? (
+        <div className="text-xs text-ink-muted">{item.earlierStages.map((s) => `Stage ${s.stage}: ${s.decision ?? (s.notSureComment ? 'not sure' : 'undecided')}`).join(' · ')}</div>
+      ) : null}
+    </>
+  );
+}
+
+/** The decision comment, else the exclusion reason or what the unsure reviewer wrote. */
+function commentOf(item: TReviewItemRow): string {
+  if (item.excludedReason !== null) return `Excluded by ${item.excludedByEmail ?? 'an admin'}: ${item.excludedReason}`;
+  if (item.decisionComment) return item.decisionComment;
+  return item.notSureComment ? `Not sure (${item.notSureByEmail ?? 'a reviewer'}): ${item.notSureComment}` : '';
 }
 
 /**
@@ -79,8 +106,8 @@ export default async function CampaignItemsPage({ params, searchParams }: TProps
             <TD>
               <DecisionCell item={item} />
             </TD>
-            <TD className="max-w-xs truncate" title={item.decisionComment ?? undefined}>
-              {item.decisionComment ?? ''}
+            <TD className="max-w-xs truncate" title={commentOf(item) || undefined}>
+              {commentOf(item)}
             </TD>
             <TD className="whitespace-nowrap text-xs text-ink-muted">{item.decidedAt ? `${formatDateTime(item.decidedAt)} · ${item.decidedByEmail ?? 'close rule'}` : ''}</TD>
             <TD>
@@ -121,6 +148,8 @@ export default async function CampaignItemsPage({ params, searchParams }: TProps
             <option value="undecided">Undecided</option>
             <option value="certify">Certified</option>
             <option value="revoke">Revoked</option>
+            <option value="not_sure">Not sure</option>
+            <option value="excluded">Excluded</option>
           </Select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
