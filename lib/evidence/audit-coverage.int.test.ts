@@ -6,22 +6,30 @@ import { listAuditPage, verifyAuditLog } from '@/lib/audit';
 import { addUser, recordSignIn, setUserRole } from '@/lib/auth/users';
 import { clearConnection, saveConnection, testConnection } from '@/lib/connection';
 import { drainOutbox, exportDryRun, recordDryRunExport } from '@/lib/remediation';
+import { saveNotificationRules, saveSmtpSettings, sendTestMail } from '@/lib/notifications';
 import {
+  acceptCarriedOver,
+  acceptRecommendations,
+  advanceStage,
   bulkDecide,
   closeCampaign,
   createCampaignDraft,
   decideItem,
   DEFAULT_ATTESTATION_STATEMENT,
   deleteCampaignDraft,
+  excludeItems,
   extendDueDate,
   launchCampaign,
+  passOnAsNotSure,
   reassignItems,
   setGroupOwners,
   signOff,
   undoDecision,
   updateCampaignDraft,
 } from '@/lib/review';
-import { campaignInput, inDays, seededStore, snapshotFromStore } from '@/lib/review/testing';
+import { allItems, campaignInput, inDays, seededStore, snapshotFromStore } from '@/lib/review/testing';
+import { createTemplate, deleteTemplate, setTemplateEnabled, updateTemplate } from '@/lib/schedule';
+import { templateInput } from '@/lib/schedule/testing';
 import { fastClient, startSeededSim, TEST_TOKEN, type TSimServer } from '@/lib/scim/testing/fixtures';
 import { clearSetting, setCompanyDomains, setSetting, setSnapshotRetention, setStaleThresholds } from '@/lib/settings';
 import { applySnapshotRetention, recordSnapshotExport, requestSnapshotCancel, startSnapshot, takeSnapshot } from '@/lib/snapshot';
@@ -57,6 +65,7 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   startBackgroundSnapshot: 'delegates to startSnapshot (covered here)',
   deactivateStaleAccounts: 'delegates to enqueueStaleDeactivations (remediation.enqueued)',
   commitImport: 'lib/imports: import.committed in the same transaction as the rows (its tests own the file formats)',
+  previewAcceptRecommendations: 'read-only: counts what acceptRecommendations (covered here) would do, writes nothing',
 };
 
 /** Rows appended while `run` runs: their actions, in order. */
@@ -176,6 +185,32 @@ describe('every domain write appends to the audit log', () => {
       const closed = listAuditPage({ action: 'campaign.closed' }, 1, 1).rows[0]!;
       expect(JSON.parse(closed.details)).toMatchObject({ revoked: 2, remediationQueued: 2 });
     });
+    proves(['acceptRecommendations'], ['review.recommendations_accepted'], () => {
+      const { campaignId, items } = launchedCampaign({ snapshotId: smallSnapshot() });
+      const actionable = items.filter((i) => i.recommendation !== 'review').length;
+      acceptRecommendations(REVIEWER_ACTOR, { campaignId, filter: {}, expectedCount: actionable });
+    });
+    proves(['passOnAsNotSure', 'advanceStage'], ['review.not_sure', 'campaign.stage_advanced'], () => {
+      const laterStages = [{ reviewerRule: 'fixed' as const, fixedReviewerEmail: 'second@evidence.test', dueAt: inDays(45), advance: 'all' as const, showPreviousDecisions: true }];
+      const { campaignId, items } = launchedCampaign({ snapshotId: smallSnapshot() }, { laterStages });
+      const item = items[0]!;
+      passOnAsNotSure(REVIEWER_ACTOR, { campaignId, itemId: item.id, expectedVersion: item.version, comment: 'not my team' });
+      advanceStage(ADMIN, campaignId);
+    });
+    proves(['excludeItems'], ['campaign.items_excluded'], () => {
+      const { campaignId, items } = launchedCampaign({ snapshotId: smallSnapshot() });
+      excludeItems(ADMIN, { campaignId, itemIds: [items[0]!.id], reason: 'service account, reviewed elsewhere' });
+    });
+    proves(['acceptCarriedOver'], ['review.carry_over_accepted'], () => {
+      const snapshotId = smallSnapshot();
+      const first = launchedCampaign({ snapshotId });
+      decide(first.campaignId, first.items, 'certify');
+      closeCampaign(ADMIN, first.campaignId);
+      const second = launchedCampaign({ snapshotId }, { allowCarryOverAccept: true });
+      const carried = allItems(second.campaignId).filter((i) => i.carriedOverFromCampaignId === first.campaignId);
+      expect(carried.length).toBeGreaterThan(0);
+      acceptCarriedOver(REVIEWER_ACTOR, { campaignId: second.campaignId, expectedCount: carried.length });
+    });
     proves(['drainOutbox', 'startDrain'], ['remediation.started', 'remediation.applied'], async () => {
       const snapshot = await takeSnapshot(options());
       const { campaignId, items } = launchedCampaign({ snapshotId: snapshot.id });
@@ -183,6 +218,25 @@ describe('every domain write appends to the audit log', () => {
       closeCampaign(ADMIN, campaignId);
       await drainOutbox({ client: fastClient(server), actor: ADMIN, campaignId, retryBaseMs: 5, retryMaxMs: 20 });
     });
+  });
+
+  describe('notifications and schedules', () => {
+    proves(['saveSmtpSettings', 'saveNotificationRules'], ['notifications.settings_updated'], () => {
+      saveSmtpSettings(ADMIN, { enabled: false, host: '127.0.0.1', port: 2525, security: 'none', from: 'Attest <attest@northwind.example>' });
+      saveNotificationRules(ADMIN, { reminderDaysBefore: '', overdueEveryDays: 2, escalateAfterDays: 3 });
+    });
+    // No SMTP server needed: an attempt that cannot be sent is audited like one that is.
+    proves(['sendTestMail'], ['notifications.test_mail_sent'], () => sendTestMail(ADMIN, { to: 'it@northwind.example' }));
+    proves(
+      ['createTemplate', 'updateTemplate', 'setTemplateEnabled', 'deleteTemplate'],
+      ['schedule.template_created', 'schedule.template_updated', 'schedule.template_disabled', 'schedule.template_deleted'],
+      () => {
+        const template = createTemplate(ADMIN, templateInput());
+        updateTemplate(ADMIN, template.id, templateInput({ name: 'Renamed review' }));
+        setTemplateEnabled(ADMIN, template.id, false);
+        deleteTemplate(ADMIN, template.id);
+      },
+    );
   });
 
   describe('exports and evidence', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
+import { getDb } from '@/db/client';
 import type { SimStore } from '@/lib/airtable-sim';
 import type { TActor } from '@/lib/audit';
 import { bulkDecide, createCampaignDraft, launchCampaign, type TCampaignInput, type TDecision, type TReviewItemRow } from '@/lib/review';
@@ -94,4 +95,32 @@ export function csvRecords(data: Buffer | string): string[][] {
 /** A CSV file as objects keyed by its header. */
 export function csvObjects(data: Buffer | string): Array<Record<string, string>> {
   return parse(typeof data === 'string' ? data : data.toString('utf8'), { columns: true }) as Array<Record<string, string>>;
+}
+
+/** review_items columns a test may set directly: states lib/review never writes on purpose (a self-decision) or that need history (carry-over). */
+export type TItemPatch = Partial<{
+  reviewer_email: string;
+  reviewer_reason: string;
+  decided_by_email: string;
+  carried_over_from_campaign_id: number | null;
+}>;
+
+/** Set columns of one item straight in the database, as only a bug or an edit could (the campaign must not be closed). */
+export function patchItem(itemId: number, patch: TItemPatch): void {
+  const columns = Object.keys(patch) as Array<keyof TItemPatch>;
+  if (columns.length === 0) return;
+  // Column names come from the typed keys above, never from data.
+  const sets = columns.map((c) => `${c} = @${c}`).join(', ');
+  getDb().$client.prepare(`UPDATE review_items SET ${sets} WHERE id = @id`).run({ ...patch, id: itemId });
+}
+
+/** An outbox row for an item, written directly (what a faulty close would leave for an excluded item). */
+export function insertRemediationRowFor(campaignId: number, item: Pick<TReviewItemRow, 'id' | 'userScimId' | 'userEmail'>): void {
+  getDb()
+    .$client.prepare(
+      `INSERT INTO remediation_actions (idempotency_key, source, campaign_id, item_id, kind, user_scim_id, user_email, reason, request_method,
+                                        request_path, request_body, requested_by_email, updated_at)
+       VALUES (@key, 'campaign', @campaignId, @itemId, 'deactivate_user', @userScimId, @userEmail, 'test', 'PATCH', @path, '{}', 'test@evidence.test', @at)`,
+    )
+    .run({ key: `campaign:${campaignId}:item:${item.id}`, campaignId, itemId: item.id, userScimId: item.userScimId, userEmail: item.userEmail, path: `/Users/${item.userScimId}`, at: new Date().toISOString() });
 }

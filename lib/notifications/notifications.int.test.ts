@@ -244,7 +244,12 @@ describe('notifications', () => {
     expect(mine[0]!.text).toContain(`Open in Attest: ${APP_URL}/reviews`);
     const [digest] = listNotifications(MORGAN, { limit: 1 });
     expect(digest).toMatchObject({ kind: 'digest', campaignId: null, linkPath: '/reviews' });
-    expect(first.id).not.toBe(second.id);
+    // One notification in the app too, covering both campaigns' reminders.
+    expect(listNotifications(MORGAN).filter((n) => n.kind !== 'launch')).toHaveLength(1);
+    expect(getDb().$client.prepare('SELECT key FROM notification_keys WHERE notification_id = ? ORDER BY key').pluck().all(digest!.id)).toEqual([
+      `reminder:${first.id}:1:${MORGAN}:3d`,
+      `reminder:${second.id}:1:${MORGAN}:3d`,
+    ]);
   });
 
   it('no mail after sign-off: no reminder, overdue notice or escalation for that reviewer, and a queued one is not sent', async () => {
@@ -470,7 +475,7 @@ describe('notifications', () => {
       const ciphertext = (JSON.parse(stored) as { passwordCiphertext: string }).passwordCiphertext;
       expect(ciphertext).toMatch(/^v1\./);
 
-      launch(snapshotId);
+      const c = launch(snapshotId);
       expect(await sendPendingMail(new Date())).toMatchObject({ sent: 3 });
       expect(smtp.logins.every((l) => l.accepted && l.username === 'attest-mailer')).toBe(true);
 
@@ -486,7 +491,7 @@ describe('notifications', () => {
       configureSmtp(smtp, { username: 'attest-mailer', password: wrong });
       const failed = await sendTestMail(ADMIN, { to: 'it@northwind.example' });
       expect(failed).toMatchObject({ ok: false, kind: 'auth_failed', message: expect.stringMatching(/^Authentication failed at 127\.0\.0\.1:\d+: 535/) });
-      await runNotificationTick(at(getCampaign(1)!.dueAt, -3 * DAY));
+      await runNotificationTick(at(c.dueAt, -3 * DAY));
       const lastError = getMailOutboxSummary().lastError?.error ?? '';
       expect(lastError).toMatch(/Authentication failed/);
 

@@ -22,6 +22,7 @@ import {
   stageTargetsByIds,
   stageTargetsByReviewer,
   targetReviewers,
+  updateCampaignStageRow,
   writeTransaction,
 } from './queries';
 import { parseInput, ZCampaignId, ZExtendDueInput, ZReassignInput, type TReassignInput } from './schemas';
@@ -138,12 +139,14 @@ export function extendDueDate(actor: TActor, campaignId: number, newDueAt: strin
       });
     }
     if (!setCampaignDueAt(tx, p.campaignId, p.dueAt)) throw new AppError('conflict', 'This campaign is closed; everything in it is read-only.');
+    // The campaign's due date is its current stage's: keep the stage record in step (a draft has none yet).
+    if (campaign.status === 'active') updateCampaignStageRow(p.campaignId, campaign.currentStage, { dueAt: p.dueAt });
     appendAudit(
       {
         actor,
         action: 'campaign.due_date_extended',
         target: { type: 'campaign', id: String(p.campaignId) },
-        details: { before: { dueAt: campaign.dueAt }, after: { dueAt: p.dueAt } },
+        details: { stage: campaign.currentStage, before: { dueAt: campaign.dueAt }, after: { dueAt: p.dueAt } },
       },
       tx,
     );
