@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // better-sqlite3 is a native addon and pino uses worker threads: load both from node_modules at run time.
-  serverExternalPackages: ['better-sqlite3', 'pino'],
+  serverExternalPackages: ['better-sqlite3', 'pino', 'nodemailer'],
   poweredByHeader: false,
   // `npm test` type-checks the whole project (tests included) as its own stage; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },

@@ -645,7 +645,8 @@ export type TCampaignTemplateRun = typeof campaignTemplateRuns.$inferSelect;
 
 export const NOTIFICATION_KINDS = ['launch', 'stage_started', 'reminder', 'overdue', 'escalation', 'digest'] as const;
 export type TNotificationKind = (typeof NOTIFICATION_KINDS)[number];
-export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'not_configured'] as const;
+/** `skipped`: no longer applied when its turn came (the reviewer signed off, the stage or campaign ended). */
+export const MAIL_STATUSES = ['pending', 'sent', 'failed', 'skipped', 'not_configured'] as const;
 export type TMailStatus = (typeof MAIL_STATUSES)[number];
 
 /**

@@ -192,8 +192,12 @@ export function NotificationSettingsForms({ smtp, rules, outbox, appUrl, adminEm
               <dd className="tabular-nums">{formatCount(outbox.counts.pending)}</dd>
             </div>
             <div className="flex justify-between">
-              <dt className="text-ink-muted">Not sent (failed or no longer needed)</dt>
+              <dt className="text-ink-muted">Failed</dt>
               <dd className="tabular-nums">{formatCount(outbox.counts.failed)}</dd>
+            </div>
+            <div className="flex justify-between">
+              <dt className="text-ink-muted">Not sent: no longer needed</dt>
+              <dd className="tabular-nums">{formatCount(outbox.counts.skipped)}</dd>
             </div>
             <div className="flex justify-between">
               <dt className="text-ink-muted">In-app only (mail off)</dt>

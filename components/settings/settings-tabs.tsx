@@ -13,6 +13,7 @@ export function SettingsTabs() {
         { href: '/settings/directory', label: 'Directory', active: pathname === '/settings/directory' },
         { href: '/settings/group-owners', label: 'Group owners', active: pathname === '/settings/group-owners' },
         { href: '/settings/users', label: 'Users & roles', active: pathname === '/settings/users' },
+        { href: '/settings/notifications', label: 'Notifications', active: pathname === '/settings/notifications' },
       ]}
     />
   );

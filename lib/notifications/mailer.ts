@@ -12,6 +12,7 @@ import {
   listKeysOf,
   markDueMailNotConfigured,
   markMailFailed,
+  markMailSkipped,
   markMailSent,
   scheduleMailRetry,
   type TMailRow,
@@ -209,7 +210,7 @@ export async function sendPendingMail(now: Date, options: { limit?: number } = {
         const attempt = row.mailAttempts + 1;
         if (!claimMail(row.id, row.mailAttempts, at.toISOString(), new Date(at.getTime() + CLAIM_LEASE_MS).toISOString())) continue;
         if (stale) {
-          markMailFailed(row.id, attempt, stale);
+          markMailSkipped(row.id, attempt, stale);
           result.skipped++;
           continue;
         }

@@ -235,6 +235,11 @@ export function scheduleMailRetry(id: number, attempt: number, nextAt: string, e
   return prepared(`UPDATE notifications SET mail_next_attempt_at = @nextAt, mail_last_error = @error ${OWN_CLAIM}`).run({ id, attempt, nextAt, error }).changes > 0;
 }
 
+/** The mail no longer applies (signed off, stage or campaign over): not sent, and not an error. */
+export function markMailSkipped(id: number, attempt: number, reason: string): boolean {
+  return prepared(`UPDATE notifications SET mail_status = 'skipped', mail_last_error = @reason, mail_next_attempt_at = NULL ${OWN_CLAIM}`).run({ id, attempt, reason }).changes > 0;
+}
+
 export function markMailFailed(id: number, attempt: number, error: string): boolean {
   return prepared(`UPDATE notifications SET mail_status = 'failed', mail_last_error = @error, mail_next_attempt_at = NULL ${OWN_CLAIM}`).run({ id, attempt, error }).changes > 0;
 }
@@ -250,7 +255,7 @@ export function markDueMailNotConfigured(nowIso: string): number {
 export type TMailStatusCounts = Record<TMailStatus, number>;
 
 export function countMailByStatus(): TMailStatusCounts {
-  const out: TMailStatusCounts = { pending: 0, sent: 0, failed: 0, not_configured: 0 };
+  const out: TMailStatusCounts = { pending: 0, sent: 0, failed: 0, skipped: 0, not_configured: 0 };
   for (const r of prepared<{ status: TMailStatus; n: number }>('SELECT mail_status AS status, count(*) AS n FROM notifications GROUP BY mail_status').all()) {
     out[r.status] = r.n;
   }
@@ -264,7 +269,7 @@ export function getLastMailError(): TLastMailError | null {
   return (
     prepared<TLastMailError>(
       `SELECT id, recipient_email AS recipientEmail, subject, mail_last_error AS error, created_at AS createdAt, mail_status AS status
-         FROM notifications WHERE mail_last_error IS NOT NULL AND mail_last_error NOT LIKE 'Skipped:%' AND mail_status IN ('failed', 'pending')
+         FROM notifications WHERE mail_last_error IS NOT NULL AND mail_status IN ('failed', 'pending')
         ORDER BY id DESC LIMIT 1`,
     ).get() ?? null
   );
