@@ -19,6 +19,8 @@ type TRule = readonly TRole[] | 'public' | 'signed-in';
 const ADMIN: TRule = ['admin'];
 const REVIEWERS: TRule = ['admin', 'reviewer'];
 const READERS: TRule = ['admin', 'auditor'];
+/** Any signed-in role, checked for each (unlike 'signed-in', kept for sign-out, which would end the session). */
+const EVERYONE: TRule = ['admin', 'reviewer', 'auditor'];
 
 const ACTION_RULES: Record<string, TRule> = {
   'app/(app)/actions.ts#signOutAction': 'signed-in',
@@ -44,6 +46,10 @@ const ACTION_RULES: Record<string, TRule> = {
   'app/(app)/reviews/actions.ts#previewAcceptRecommendationsAction': REVIEWERS,
   'app/(app)/reviews/actions.ts#acceptRecommendationsAction': REVIEWERS,
   'app/(app)/reviews/actions.ts#acceptCarriedOverAction': REVIEWERS,
+  'app/(app)/notifications/actions.ts#markNotificationsReadAction': EVERYONE,
+  'app/(app)/settings/notifications/actions.ts#saveSmtpSettingsAction': ADMIN,
+  'app/(app)/settings/notifications/actions.ts#saveNotificationRulesAction': ADMIN,
+  'app/(app)/settings/notifications/actions.ts#sendTestMailAction': ADMIN,
   'app/(app)/settings/actions.ts#saveConnectionAction': ADMIN,
   'app/(app)/settings/actions.ts#clearConnectionAction': ADMIN,
   'app/(app)/settings/actions.ts#testConnectionAction': ADMIN,

@@ -15,9 +15,14 @@ export const demoAccount = (role: TRole) => {
  * where they matter; e2e/auth.spec.ts covers the real sign-in page.
  */
 export async function loginAs(request: APIRequestContext, role: TRole): Promise<void> {
+  await loginAsEmail(request, demoAccount(role).email);
+}
+
+/** The same, for a demo account by email (e.g. the second reviewer). */
+export async function loginAsEmail(request: APIRequestContext, email: string): Promise<void> {
   const { csrfToken } = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
   const response = await request.post('/api/auth/callback/demo', {
-    form: { email: demoAccount(role).email, csrfToken, callbackUrl: '/' },
+    form: { email, csrfToken, callbackUrl: '/' },
     maxRedirects: 0,
   });
   expect(response.status(), 'demo sign-in redirects').toBe(302);
@@ -112,7 +117,12 @@ export const toasts = (page: Page) => page.getByRole('region', { name: 'Notifica
 export const inDays = (days: number) => new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
 /** The wizard: all active users, accounts only, manager rule (or a fixed reviewer), the given fallback and due date. */
-export async function fillCampaign(page: Page, { name, dueAt, fallback, fixedReviewer }: { name: string; dueAt: string; fallback: string; fixedReviewer?: string }) {
+export type TSecondStage = { reviewer: string; dueAt: string; advance: 'all' | 'revoked' | 'certified' };
+
+export async function fillCampaign(
+  page: Page,
+  { name, dueAt, fallback, fixedReviewer, secondStage }: { name: string; dueAt: string; fallback: string; fixedReviewer?: string; secondStage?: TSecondStage },
+) {
   const form = page.getByRole('form', { name: 'New campaign' });
   await form.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await form.locator('input[name="dueAt"]').fill(dueAt);
@@ -123,6 +133,14 @@ export async function fillCampaign(page: Page, { name, dueAt, fallback, fixedRev
     await form.getByRole('textbox', { name: 'Fixed reviewer email' }).fill(fixedReviewer);
   } else await form.getByRole('radio', { name: "The user's manager" }).check();
   await form.getByRole('textbox', { name: 'Fallback reviewer email' }).fill(fallback);
+  if (secondStage) {
+    await form.getByRole('combobox', { name: 'Number of stages' }).selectOption('2');
+    const stage = form.getByRole('group', { name: 'Stage 2', exact: true });
+    await stage.getByRole('radio', { name: 'A fixed reviewer' }).check();
+    await stage.getByRole('textbox', { name: 'Stage 2 reviewer email' }).fill(secondStage.reviewer);
+    await stage.locator('input[name="laterStages.0.dueAt"]').fill(secondStage.dueAt);
+    await stage.getByRole('combobox', { name: 'Stage 2 reviews' }).selectOption(secondStage.advance);
+  }
   await form.getByRole('button', { name: 'Save draft' }).click();
   return form;
 }

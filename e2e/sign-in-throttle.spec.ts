@@ -13,15 +13,21 @@ import { demoAccount } from './fixtures';
 const LOCKED = 'Too many failed sign-in attempts. Try again in 15 minutes.';
 const FAILED = 'That demo account could not sign in.';
 
-/** The admin's demo form, with its hidden email replaced just before the click (React resets it on re-render). */
+/**
+ * Submit the admin's demo form as `email`: its hidden input is replaced just before the click
+ * (React puts the real address back whenever the form re-renders), then the action's answer and
+ * the re-render that shows it are awaited, so the next call never races a pending render.
+ */
 async function submitAs(page: Page, email: string): Promise<void> {
   const form = page.getByRole('form', { name: `Sign in as ${demoAccount('admin').name}` });
+  await expect(form).toHaveAttribute('aria-busy', 'false');
   await form.locator('input[name="email"]').evaluate((input, value) => {
     (input as HTMLInputElement).value = value;
   }, email);
   const answered = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined);
   await form.getByRole('button', { name: 'Sign in as admin' }).click();
   await answered;
+  await expect(form).toHaveAttribute('aria-busy', 'false');
 }
 
 test('five failed demo sign-ins lock the account for 15 minutes, with the same answer afterwards; other accounts are unaffected', async ({ page }, testInfo) => {

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAuditPage, verifyAuditLog } from '@/lib/audit';
+import { recordSignInFailure, signInThrottleKeys } from '@/lib/auth/throttle';
 import { addUser, recordSignIn, setUserRole } from '@/lib/auth/users';
 import { clearConnection, saveConnection, testConnection } from '@/lib/connection';
 import { drainOutbox, exportDryRun, recordDryRunExport } from '@/lib/remediation';
@@ -141,6 +142,9 @@ describe('every domain write appends to the audit log', () => {
 
   describe('people and roles', () => {
     proves(['recordSignIn'], ['auth.sign_in'], () => recordSignIn({ email: 'someone@northwind.example', name: 'Someone', method: 'oidc' }));
+    proves(['recordSignInFailure'], ['auth.sign_in_locked'], () => {
+      for (let i = 0; i < 5; i++) recordSignInFailure(signInThrottleKeys('guess@northwind.example'), { method: 'demo' });
+    });
     proves(['addUser', 'setUserRole'], ['user.added', 'user.role_changed'], () => {
       const user = addUser(ADMIN, { email: 'auditor@audit.example', name: null, role: 'reviewer' });
       setUserRole(ADMIN, user.id, 'auditor');

@@ -16,12 +16,13 @@ export const EVIDENCE_FILES: readonly TEvidenceFileSpec[] = [
     name: 'report.html',
     contentType: 'text/html; charset=utf-8',
     description:
-      'The printable report: campaign parameters, population source and reconciliation, reviewers and sign-offs, every revocation with its remediation, exceptions, access after remediation, audit chain status.',
+      'The printable report: campaign parameters, stages, population source and reconciliation, exclusions, reviewers and sign-offs, separation of duties, every revocation with its remediation, exceptions, access after remediation, audit chain status.',
   },
   {
     name: 'decisions.csv',
     contentType: CSV,
-    description: 'One row per review item (every item exactly once): user, access, reviewer (and original reviewer), decision, comment, who decided and when, signals, recommendation, remediation status.',
+    description:
+      'One row per review item (every item exactly once): user, access, reviewer (and original reviewer), decision, comment, who decided and when, signals, recommendation, remediation status, the stage, "not sure" pass, carry-over and exclusion of the item, and its result in each earlier stage (stage1_decision, stage1_reviewer, …).',
   },
   { name: 'remediation.csv', contentType: CSV, description: 'Every remediation outbox row of the campaign: the exact SCIM request, status, response status and body, times, verification note or error.' },
   {

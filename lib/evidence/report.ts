@@ -408,6 +408,8 @@ function* stages(ctx: TEvidenceContext, f: TFacts): Generator<string, void, unde
     if (!s.startedAt) return c.status === 'closed' ? 'Never started (closed before it)' : 'Not started';
     return c.status === 'closed' ? 'Ended with the close' : 'In progress';
   };
+  // A stage's counts are recorded when it ends: before that (or for the last stage at the close) see "Decisions per stage".
+  const recorded = (s: TStageRaw, value: number): string => (s.endedAt ? num(value) : '<td class="num muted">—</td>');
   const receives = (s: TStageRaw): string =>
     s.stage === 1 ? 'Every item of the scope' : `From stage ${s.stage - 1}: ${STAGE_ADVANCE_LABEL[s.advance]}, and every item left undecided or passed on as "not sure"`;
   yield `<section id="stages"><h2>Stages</h2>`;
@@ -421,7 +423,7 @@ function* stages(ctx: TEvidenceContext, f: TFacts): Generator<string, void, unde
       (s) =>
         `<tr>${num(s.stage)}${td(STAGE_RULE(s.reviewerRule, s.fixedReviewerEmail))}${td(receives(s))}${td(s.stage === 1 ? '—' : s.showPreviousDecisions === 1 ? 'Yes' : 'No (independent review)')}<td>${when(
           s.dueAt,
-        )}</td><td>${when(s.startedAt)}</td><td>${when(s.endedAt)}</td>${num(s.itemsReviewed)}${num(s.itemsPassedOn)}${td(status(s))}</tr>`,
+        )}</td><td>${when(s.startedAt)}</td><td>${when(s.endedAt)}</td>${recorded(s, s.itemsReviewed)}${recorded(s, s.itemsPassedOn)}${td(status(s))}</tr>`,
     ),
     'No stage.',
   );
