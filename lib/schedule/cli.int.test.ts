@@ -46,6 +46,7 @@ describe('npm run campaigns:tick (scripts/campaigns-tick.ts)', () => {
   });
   afterEach(() => {
     server.sim.resetFaults();
+    server.sim.setBeforeRespond(null);
   });
   afterAll(async () => {
     await server.close();
@@ -97,7 +98,10 @@ describe('npm run campaigns:tick (scripts/campaigns-tick.ts)', () => {
 
   it('killed mid-snapshot (SIGKILL), the next tick resumes and launches exactly one campaign', async () => {
     createTemplate(ADMIN, templateInput(), { now: CREATED });
-    server.sim.setFaults({ latencyMs: 40 });
+    // Hold the simulator's answers: the CLI is mid-crawl, deterministically, when it is killed.
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    server.sim.setBeforeRespond(() => gate);
     const run = runCli(server, dbPath(), ['--now', NOW]);
     const started = Date.now();
     while (!allRuns()[0]?.snapshotId) {
@@ -106,11 +110,12 @@ describe('npm run campaigns:tick (scripts/campaigns-tick.ts)', () => {
     }
     run.child.kill('SIGKILL');
     await run.exited;
+    release();
+    server.sim.setBeforeRespond(null);
     const left = allRuns()[0]!;
     expect(left).toMatchObject({ status: 'claimed', ownerPid: run.child.pid });
     expect(allCampaigns()).toEqual([]);
 
-    server.sim.resetFaults();
     const result = await runScheduleTick(new Date(NOW), { startSnapshot: simSnapshots(server), heartbeatIntervalMs: 50 });
     expect(result.templates[0]).toMatchObject({ outcome: 'launched', periodAt: Q1, resumed: true });
     expect(allCampaigns()).toHaveLength(1);

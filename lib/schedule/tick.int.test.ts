@@ -41,6 +41,7 @@ describe('runScheduleTick', () => {
   });
   afterEach(() => {
     server.sim.resetFaults();
+    server.sim.setBeforeRespond(null);
     server.sim.clearRequestLog();
   });
   afterAll(async () => {
@@ -230,22 +231,32 @@ describe('runScheduleTick', () => {
 
     it('a run taken over while its snapshot crawls stops without creating anything', async () => {
       create();
-      server.sim.setFaults({ latencyMs: 25 });
+      // Hold every simulator answer until the takeover is done, so the crawl cannot finish first.
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      server.sim.setBeforeRespond(() => gate);
       const ticking = runScheduleTick(now, { ...deps, heartbeatIntervalMs: 20 });
-      // Wait until the snapshot is under way, then let "another process" take the run over.
-      for (let i = 0; i < 500 && !allRuns()[0]?.snapshotId; i++) await new Promise((r) => setTimeout(r, 10));
+      const waitFor = async (condition: () => boolean, what: string): Promise<void> => {
+        for (let i = 0; !condition(); i++) {
+          if (i > 1_000) throw new Error(`timed out waiting for ${what}`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      await waitFor(() => Boolean(allRuns()[0]?.snapshotId), 'the snapshot to start');
       const run = allRuns()[0]!;
-      expect(run.snapshotId).not.toBeNull();
+      // "Another process" takes the run over (as after a stale heartbeat).
       getDb()
         .update(campaignTemplateRuns)
         .set({ ownerPid: 4242, ownerHost: 'attest-replica-2', heartbeatAt: new Date().toISOString() })
         .where(eq(campaignTemplateRuns.id, run.id))
         .run();
+      // The next heartbeat notices and cancels the crawl.
+      await waitFor(() => listSnapshots({ page: 1, pageSize: 1 }).rows[0]?.status !== 'running', 'the snapshot to stop');
+      release();
       const result = await ticking;
       expect(result.templates[0]).toMatchObject({ outcome: 'lost', runId: run.id });
       expect(allCampaigns()).toEqual([]);
       expect(allRuns()[0]).toMatchObject({ status: 'claimed', ownerHost: 'attest-replica-2' });
-      // Its crawl was cancelled rather than left running.
       expect(listSnapshots({ page: 1, pageSize: 10 }).rows[0]).toMatchObject({ id: run.snapshotId, status: 'cancelled' });
     });
   });
