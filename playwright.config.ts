@@ -46,6 +46,8 @@ export default defineConfig({
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       ATTEST_DEMO: '1',
+      // Ticks would make runs depend on the minute they hit; e2e drives every flow explicitly.
+      ATTEST_SCHEDULER: 'off',
       AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
       DATABASE_URL: `file:./${E2E_DATA_DIR}/attest.db`,
       SIM_DATABASE_URL: `file:./${E2E_DATA_DIR}/airtable-sim.db`,

@@ -112,6 +112,11 @@ function EarlierStages({ row }: { row: TReviewItemRow }) {
   );
 }
 
+/** A row the server returned after a change, keeping the earlier stages the list had (a single-item answer omits them). */
+function withHistory(row: TReviewItemRow, old: TReviewItemRow): TReviewItemRow {
+  return row.earlierStages || !old.earlierStages ? row : { ...row, earlierStages: old.earlierStages };
+}
+
 /** The comment column: the decision's comment, else what the person who was not sure wrote. */
 function commentOf(row: TReviewItemRow): string {
   if (row.decisionComment) return row.decisionComment;
@@ -222,7 +227,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
       rollback(context?.previous);
       failed('Decision not saved', error);
     },
-    onSuccess: (row) => patchRows(new Set([row.id]), () => row),
+    onSuccess: (row) => patchRows(new Set([row.id]), (old) => withHistory(row, old)),
     onSettled: settled,
   });
 
@@ -238,7 +243,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
       rollback(context?.previous);
       failed('Undo failed', error);
     },
-    onSuccess: (row) => patchRows(new Set([row.id]), () => row),
+    onSuccess: (row) => patchRows(new Set([row.id]), (old) => withHistory(row, old)),
     onSettled: settled,
   });
 
@@ -248,7 +253,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
     onError: (error) => failed('Not passed on', error),
     onSuccess: (row) => {
       toast({ title: campaign.hasNextStage ? 'Passed on to the next stage' : `Passed on to ${row.reviewerEmail}`, tone: 'success' });
-      if (campaign.hasNextStage) patchRows(new Set([row.id]), () => row);
+      if (campaign.hasNextStage) patchRows(new Set([row.id]), (old) => withHistory(row, old));
       // Sent to the fallback reviewer: the row leaves this queue.
       else void queryClient.invalidateQueries({ queryKey: itemsKey });
     },

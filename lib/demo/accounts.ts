@@ -14,7 +14,7 @@ export type TDemoAccount = {
   blurb: string;
 };
 
-/** The three accounts offered by the demo sign-in (demo mode only). */
+/** The accounts offered by the demo sign-in (demo mode only); the first of each role is that role's default. */
 export const DEMO_ACCOUNTS: readonly TDemoAccount[] = [
   {
     email: `alex.admin@${DEMO_COMPANY_DOMAIN}`,
@@ -35,6 +35,16 @@ export const DEMO_ACCOUNTS: readonly TDemoAccount[] = [
     directReports: 12,
     inDirectory: true,
     blurb: 'A manager in the demo directory who reviews their team’s access.',
+  },
+  {
+    email: `sam.security@${DEMO_COMPANY_DOMAIN}`,
+    name: 'Sam Security',
+    role: 'reviewer',
+    title: 'Security Lead',
+    department: 'Security',
+    directReports: 0,
+    inDirectory: false,
+    blurb: 'A second reviewer: confirms what managers revoked or were unsure about, in a campaign’s second stage.',
   },
   {
     email: 'avery.auditor@audit-partners.example',
