@@ -111,7 +111,7 @@ test('an admin creates a campaign (refused with a past due date), previews it, l
   await expect(page).toHaveURL(/reviewer=morgan/);
   const itemsTable = page.getByRole('table', { name: 'Campaign items' });
   await expectAccessible(page);
-  const reassign = page.getByRole('form', { name: 'Reassign selected items' });
+  const reassign = page.getByRole('form', { name: 'Reassign or exclude selected items' });
   await reassign.getByRole('button', { name: 'Reassign selected' }).click();
   await expect(reassign.getByText('select the items to move, or a reviewer whose items all move')).toBeVisible();
   const checkboxes = itemsTable.getByRole('checkbox');
@@ -140,7 +140,7 @@ test('an admin creates a campaign (refused with a past due date), previews it, l
   await page.goto(`${detailUrl}/items`);
   await expect(page.getByRole('table', { name: 'Campaign items' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Campaign items' }).getByRole('checkbox')).toHaveCount(0);
-  await expect(page.getByRole('form', { name: 'Reassign selected items' })).toHaveCount(0);
+  await expect(page.getByRole('form', { name: 'Reassign or exclude selected items' })).toHaveCount(0);
   await expect(page.getByRole('form', { name: 'Reassign items' })).toHaveCount(0);
   await expect(page.getByRole('form', { name: 'Extend the due date' })).toHaveCount(0);
   await page.goto('/campaigns');

@@ -39,8 +39,10 @@ test('two reviewers run a two-stage campaign end to end', async ({ page }) => {
   await expect(stageRow(2)).toContainText('only items revoked in the previous stage');
   await expectAccessible(page);
 
-  // Stage 1, Morgan: two revokes, one "not sure", everything else certified, sign off.
+  // Stage 1, Morgan: the launch notice in the app, then two revokes, one "not sure", everything else certified, sign off.
   await loginAs(page.request, 'reviewer');
+  await page.goto('/notifications');
+  await expect(page.getByRole('list', { name: 'Notifications' }).getByText(/items? to review in "Two-stage review"/)).toBeVisible();
   await page.goto('/reviews');
   await page.getByRole('link', { name: 'Two-stage review' }).click();
   await expect(page.getByText('Stage 1 of 2')).toBeVisible();
@@ -90,10 +92,17 @@ test('two reviewers run a two-stage campaign end to end', async ({ page }) => {
   // Stage 1 passed exactly three items on: the two revokes and the not-sure one.
   await expect(stageRow(1).getByRole('cell').last()).toHaveText('3');
 
-  // Stage 2, Sam: exactly the two revokes and the not-sure item, with the earlier decisions shown.
+  // Stage 2, Sam: told in the app (one notice, with the count), then exactly the two revokes and
+  // the not-sure item, with the earlier decisions shown.
   await loginAsEmail(page.request, SAM);
-  await page.goto('/reviews');
-  await page.getByRole('link', { name: 'Two-stage review' }).click();
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: /^Notifications, \d+ unread$/ })).toBeVisible();
+  await page.goto('/notifications');
+  const notice = page.getByRole('list', { name: 'Notifications' }).getByRole('listitem').filter({ hasText: 'stage 2 of "Two-stage review" — 3 items to review' });
+  await expect(notice).toHaveCount(1);
+  await expectAccessible(page);
+  await notice.getByRole('button', { name: 'Open' }).click();
+  await expect(page).toHaveURL(/\/reviews\/\d+$/);
   await expect(page.getByText('Stage 2 of 2')).toBeVisible();
   await expect(grid.getByRole('row')).toHaveCount(4); // header + 3
   await expectAccessible(page);

@@ -49,7 +49,7 @@ test('an admin closes a campaign, reads the dry run, applies it and sees every r
 
   // An empty reassign (refused by validation) tells us that action's id for the auditor check below.
   await page.goto(`${campaignUrl}/items`);
-  const reassignAction = await actionOf(page, () => page.getByRole('form', { name: 'Reassign selected items' }).getByRole('button', { name: 'Reassign selected' }).click());
+  const reassignAction = await actionOf(page, () => page.getByRole('form', { name: 'Reassign or exclude selected items' }).getByRole('button', { name: 'Reassign selected' }).click());
 
   await page.goto(campaignUrl);
   await page.getByRole('button', { name: 'Close campaign' }).click();

@@ -1,18 +1,19 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useId, useState, type ReactNode } from 'react';
-import { ActionForm, SubmitButton, useFieldError, useFieldErrors } from '@/components/forms/action-form';
+import { useState } from 'react';
+import { GroupPicker, OrgUnitPicker, type TGroupOption } from '@/components/campaigns/scope-fields';
+import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
+import { ChoiceGroup, FlagCheckbox, Radio, TextField } from '@/components/forms/choice-fields';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
-import { ErrorIcon } from '@/components/ui/icons';
-import { Field, Input, Select, Textarea } from '@/components/ui/input';
+import { Field, Select, Textarea } from '@/components/ui/input';
 import { createCampaignDraftAction, updateCampaignDraftAction } from '@/app/(app)/campaigns/actions';
 import { DEFAULT_ATTESTATION_STATEMENT, MAX_STAGES, STAGE_ADVANCE_LABEL, type TLaterStage } from '@/lib/review/schemas';
 import type { TCampaignView } from '@/lib/review/types';
 
 export type TSnapshotOption = { id: number; label: string };
-export type TGroupOption = { scimId: string; displayName: string; memberCount: number };
+export type { TGroupOption } from '@/components/campaigns/scope-fields';
 
 type TProps = {
   snapshots: TSnapshotOption[];
@@ -28,74 +29,6 @@ type TProps = {
   /** A list of users to review, e.g. from the stale-accounts dashboard: offered as the "named users" scope. */
   namedUsers?: { userIds: string[]; label: string } | null;
 };
-
-const ORG_UNIT_FIELDS = [
-  { field: 'department', name: 'scope.departments', label: 'Departments', scopeKey: 'departments' },
-  { field: 'costCenter', name: 'scope.costCenters', label: 'Cost centers', scopeKey: 'costCenters' },
-  { field: 'division', name: 'scope.divisions', label: 'Divisions', scopeKey: 'divisions' },
-] as const;
-
-function FieldError({ id, name }: { id: string; name: string | string[] }) {
-  const names = Array.isArray(name) ? name : [name];
-  const all = useFieldErrors();
-  const errors = [...new Set(names.flatMap((n) => all[n] ?? []))];
-  if (errors.length === 0) return null;
-  return (
-    <div id={id} className="flex flex-col gap-0.5 text-sm text-danger">
-      {errors.map((message) => (
-        <p key={message} className="flex items-start gap-1.5">
-          <ErrorIcon size={16} className="mt-0.5 shrink-0" />
-          <span>{message}</span>
-        </p>
-      ))}
-    </div>
-  );
-}
-
-/** A fieldset (legend, options, its field error) for radio groups and checkbox lists. */
-function ChoiceGroup({ legend, hint, error, children }: { legend: string; hint?: string; error: string | string[]; children: ReactNode }) {
-  const errorId = useId();
-  const hintId = useId();
-  const names = Array.isArray(error) ? error : [error];
-  const all = useFieldErrors();
-  const invalid = names.some((n) => (all[n]?.length ?? 0) > 0);
-  return (
-    <fieldset className="flex flex-col gap-2" aria-describedby={[invalid ? errorId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined} aria-invalid={invalid || undefined}>
-      <legend className="mb-1 text-sm font-medium text-ink">{legend}</legend>
-      {hint ? (
-        <p id={hintId} className="text-sm text-ink-muted">
-          {hint}
-        </p>
-      ) : null}
-      {children}
-      <FieldError id={errorId} name={error} />
-    </fieldset>
-  );
-}
-
-function Radio({ name, value, label, checked, onChange, description }: { name: string; value: string; label: string; checked: boolean; onChange: (v: string) => void; description?: string }) {
-  const id = useId();
-  return (
-    <div className="flex items-start gap-2">
-      <input id={id} type="radio" name={name} value={value} checked={checked} onChange={() => onChange(value)} className="mt-0.5 size-4 shrink-0 cursor-pointer accent-accent" />
-      <div className="flex flex-col">
-        <label htmlFor={id} className="cursor-pointer text-sm text-ink">
-          {label}
-        </label>
-        {description ? <p className="text-sm text-ink-muted">{description}</p> : null}
-      </div>
-    </div>
-  );
-}
-
-function TextField({ name, label, hint, type = 'text', required, defaultValue, ...rest }: { name: string; label: string; hint?: string; type?: string; required?: boolean; defaultValue?: string; autoComplete?: string; min?: string }) {
-  const error = useFieldError(name);
-  return (
-    <Field label={label} hint={hint} error={error} required={required}>
-      <Input name={name} type={type} defaultValue={defaultValue} {...rest} />
-    </Field>
-  );
-}
 
 function SnapshotField({ snapshots, snapshotId, editingId }: { snapshots: TSnapshotOption[]; snapshotId: number; editingId?: number }) {
   const error = useFieldError('snapshotId');
@@ -115,89 +48,12 @@ function SnapshotField({ snapshots, snapshotId, editingId }: { snapshots: TSnaps
   );
 }
 
-/**
- * An unchecked box sends nothing, and ZFlag defaults some flags to on: the hidden field sends
- * 'true' or 'false' explicitly.
- */
-function FlagCheckbox({ name, label, defaultChecked = false }: { name: string; label: string; defaultChecked?: boolean }) {
-  const [checked, setChecked] = useState(defaultChecked);
-  return (
-    <>
-      <input type="hidden" name={name} value={checked ? 'true' : 'false'} />
-      <Checkbox label={label} checked={checked} onChange={(e) => setChecked(e.target.checked)} />
-    </>
-  );
-}
-
-const GROUP_DISPLAY_LIMIT = 200;
-
-function GroupPicker({ groups, truncated, initial }: { groups: TGroupOption[]; truncated: boolean; initial: readonly string[] }) {
-  const [filter, setFilter] = useState('');
-  const [checked, setChecked] = useState<Set<string>>(new Set(initial));
-  const needle = filter.trim().toLowerCase();
-  const visible = groups.filter((g) => !needle || g.displayName.toLowerCase().includes(needle));
-  const shown = new Set(visible.slice(0, GROUP_DISPLAY_LIMIT).map((g) => g.scimId));
-  return (
-    <div className="flex flex-col gap-2 pl-6">
-      <Field label="Find a group" labelHidden>
-        <Input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Find a group" />
-      </Field>
-      <p className="text-sm text-ink-muted">
-        {checked.size} selected · {visible.length > GROUP_DISPLAY_LIMIT ? `showing ${GROUP_DISPLAY_LIMIT} of ${visible.length}, narrow with the search` : `${visible.length} shown`}
-        {truncated ? ' · the first 500 groups of the snapshot are listed' : ''}
-      </p>
-      <div className="max-h-64 overflow-auto rounded-card border border-line p-2" role="group" aria-label="Groups">
-        {groups.map((g) => (
-          // Hidden, not unmounted: a checked group stays in the form while the search hides it.
-          <Checkbox
-            key={g.scimId}
-            name="scope.groupIds"
-            value={g.scimId}
-            label={`${g.displayName} (${g.memberCount})`}
-            className={shown.has(g.scimId) || checked.has(g.scimId) ? 'py-0.5' : 'hidden'}
-            checked={checked.has(g.scimId)}
-            onChange={(e) => {
-              const next = new Set(checked);
-              if (e.target.checked) next.add(g.scimId);
-              else next.delete(g.scimId);
-              setChecked(next);
-            }}
-          />
-        ))}
-      </div>
-    </div>
-  );
-}
-
 function AttestationField({ defaultValue }: { defaultValue: string }) {
   const error = useFieldError('attestationStatement');
   return (
     <Field label="Attestation statement" hint="Each reviewer confirms this statement when they sign off; it is kept with their sign-off." error={error}>
       <Textarea name="attestationStatement" rows={3} defaultValue={defaultValue} maxLength={4000} />
     </Field>
-  );
-}
-
-/** Checkbox lists of departments, cost centers and divisions; a user must match every list that has a choice. */
-function OrgUnitPicker({ orgUnits, initial }: { orgUnits: TProps['orgUnits']; initial: TCampaignView['scope'] | undefined }) {
-  return (
-    <div className="ml-6 grid gap-3 sm:grid-cols-3">
-      {ORG_UNIT_FIELDS.map(({ field, name, label, scopeKey }) => {
-        const values = orgUnits[field];
-        const chosen = new Set(initial?.[scopeKey] ?? []);
-        return (
-          <div key={field} className="flex flex-col gap-1">
-            <p className="text-sm font-medium text-ink">{label}</p>
-            <div className="max-h-56 overflow-auto rounded-card border border-line p-2" role="group" aria-label={label}>
-              {values.length === 0 ? <p className="text-sm text-ink-muted">None in this snapshot.</p> : null}
-              {values.map((v) => (
-                <Checkbox key={v} name={name} value={v} label={v} defaultChecked={chosen.has(v)} className="py-0.5" />
-              ))}
-            </div>
-          </div>
-        );
-      })}
-    </div>
   );
 }
 
@@ -307,7 +163,7 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
           <ChoiceGroup legend="Users in scope" error={['scope', 'scope.kind', 'scope.groupIds', 'scope.departments', 'scope.costCenters', 'scope.divisions', 'scope.userIds']}>
             <Radio name="scope.kind" value="all" label="All users" checked={kind === 'all'} onChange={setKind} />
             <Radio name="scope.kind" value="groups" label="Members of chosen groups" checked={kind === 'groups'} onChange={setKind} />
-            {kind === 'groups' ? <GroupPicker groups={groups} truncated={groupsTruncated} initial={draft?.scope.groupIds ?? []} /> : null}
+            {kind === 'groups' ? <GroupPicker groups={groups} truncated={groupsTruncated} initial={draft?.scope.groupIds ?? []} snapshotName="this snapshot" /> : null}
             <Radio
               name="scope.kind"
               value="attributes"

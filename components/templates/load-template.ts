@@ -2,7 +2,7 @@ import 'server-only';
 import { notFound } from 'next/navigation';
 import { getTemplate, previewSchedule, ZTemplateId, type TSchedulePreview, type TTemplateView } from '@/lib/schedule';
 import { getCurrentSnapshot, listSnapshotGroups, listSnapshotOrgUnits } from '@/lib/snapshot';
-import type { TGroupOption, TOrgUnits } from './scope-fields';
+import type { TGroupOption, TOrgUnits } from '@/components/campaigns/scope-fields';
 
 /** The template named by a route segment, or the 404 page. */
 export function loadTemplate(rawId: string): TTemplateView {

@@ -12,9 +12,9 @@ import { DEFAULT_ATTESTATION_STATEMENT, MAX_STAGES, STAGE_ADVANCE_LABEL } from '
 import { DEFAULT_TIMEZONE } from '@/lib/schedule/cron';
 import { MAX_DURATION_DAYS, type TScheduleKind } from '@/lib/schedule/schemas';
 import type { TSchedulePreview, TTemplateView } from '@/lib/schedule/types';
-import { ChoiceGroup, FlagCheckbox, Radio, TextField } from './form-fields';
+import { ChoiceGroup, FlagCheckbox, Radio, TextField } from '@/components/forms/choice-fields';
 import { formatInZone } from './run-status';
-import { GroupPicker, OrgUnitPicker, type TGroupOption, type TOrgUnits } from './scope-fields';
+import { GroupPicker, OrgUnitPicker, type TGroupOption, type TOrgUnits } from '@/components/campaigns/scope-fields';
 
 type TProps = {
   /** Editing: its settings fill the form and saving replaces them. */
@@ -339,11 +339,6 @@ export function TemplateForm({ template, groups, groupsTruncated, orgUnits, time
             name="allowCarryOverAccept"
             label="Reviewers may accept carried-over certifications in one step"
             defaultChecked={settings?.allowCarryOverAccept ?? false}
-          />
-          <FlagCheckbox
-            name="revokeImmediately"
-            label="Revocations may be applied before the campaign closes"
-            defaultChecked={settings?.revokeImmediately ?? false}
           />
           <ChoiceGroup legend="At close, undecided items are" error="undecidedAction">
             <Radio name="undecidedAction" value="report" label="Reported as undecided" checked={undecided === 'report'} onChange={setUndecided} />

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Field, Input } from '@/components/ui/input';
 
-/** Groups and organisation units of the latest complete snapshot, offered for a template's scope. */
+/** The scope pickers of the campaign wizard and of recurring campaigns: groups and organisation units of a snapshot. */
 
 export type TGroupOption = { scimId: string; displayName: string; memberCount: number };
 export type TOrgUnits = { department: string[]; costCenter: string[]; division: string[] };
@@ -15,7 +15,18 @@ const GROUP_DISPLAY_LIMIT = 200;
  * Checkboxes for the groups in scope. Group ids are stable across snapshots; a chosen group that
  * is not in the latest snapshot is kept (hidden) and named, since the next run would refuse it.
  */
-export function GroupPicker({ groups, truncated, initial }: { groups: TGroupOption[]; truncated: boolean; initial: readonly string[] }) {
+export function GroupPicker({
+  groups,
+  truncated,
+  initial,
+  snapshotName = 'the latest snapshot',
+}: {
+  groups: TGroupOption[];
+  truncated: boolean;
+  initial: readonly string[];
+  /** Which snapshot the groups come from, in words. */
+  snapshotName?: string;
+}) {
   const [filter, setFilter] = useState('');
   const [checked, setChecked] = useState<Set<string>>(new Set(initial));
   const needle = filter.trim().toLowerCase();
@@ -30,12 +41,12 @@ export function GroupPicker({ groups, truncated, initial }: { groups: TGroupOpti
       </Field>
       <p className="text-sm text-ink-muted">
         {checked.size} selected · {visible.length > GROUP_DISPLAY_LIMIT ? `showing ${GROUP_DISPLAY_LIMIT} of ${visible.length}, narrow with the search` : `${visible.length} shown`}
-        {truncated ? ' · the first 500 groups of the latest snapshot are listed' : ''}
+        {truncated ? ` · the first 500 groups of ${snapshotName} are listed` : ''}
       </p>
       {missing.length > 0 ? (
         <p className="text-sm text-warning-ink">
-          {missing.length === 1 ? '1 chosen group is' : `${missing.length} chosen groups are`} not in the latest snapshot ({missing.slice(0, 3).join(', ')}
-          {missing.length > 3 ? '…' : ''}); a run fails while the group is missing.
+          {missing.length === 1 ? '1 chosen group is' : `${missing.length} chosen groups are`} not in {snapshotName} ({missing.slice(0, 3).join(', ')}
+          {missing.length > 3 ? '…' : ''}); choose them again or remove them.
           {missing.map((id) => (
             <input key={id} type="hidden" name="scope.groupIds" value={id} />
           ))}

@@ -7,9 +7,9 @@ import { ErrorIcon } from '@/components/ui/icons';
 import { Field, Input } from '@/components/ui/input';
 
 /**
- * Small field helpers of the template form (the campaign wizard has the same ones privately in
- * components/campaigns/campaign-form.tsx). Field names are the dotted error paths of
- * lib/schedule's schema, so `defineAction`'s field errors land beside their fields.
+ * Field helpers of the long forms (the campaign wizard, recurring campaigns) inside an
+ * `ActionForm`: field names are the dotted error paths of the action's schema, so
+ * `defineAction`'s field errors land beside their fields.
  */
 
 function FieldError({ id, name }: { id: string; name: string | string[] }) {
