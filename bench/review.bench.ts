@@ -8,6 +8,9 @@
  * - review/page: one grid page (100 rows, filter + sort, after the cursor at 80% depth, as the
  *   grid requests while scrolling) on a 50k-item queue ÷ the same on a 500-item queue.
  * - review/bulk: bulkDecide of 10k items ÷ a raw UPDATE of the same rows.
+ * - review/advance: moving a decided ~50k-item stage to the next stage (every item goes on: stage
+ *   results written, next reviewer resolved per item, events, the items handed over) ÷ the raw
+ *   SQL floor of the same writes (copy the results, one UPDATE of the items).
  *
  * Each figure is the median of several alternating rounds.
  */
@@ -16,8 +19,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDb, getDb } from '@/db/client';
 import { resetEnvForTests } from '@/lib/env';
-import { bulkDecide, closeCampaign, createCampaignDraft, launchCampaign, listReviewItems, listReviewItemsAfter, type TItemListQuery, type TViewer } from '@/lib/review';
-import { ADMIN, actor, campaignInput, seededStore, snapshotFromStore } from '@/lib/review/testing';
+import {
+  advanceStage,
+  bulkDecide,
+  closeCampaign,
+  createCampaignDraft,
+  launchCampaign,
+  listReviewItems,
+  listReviewItemsAfter,
+  type TItemListQuery,
+  type TViewer,
+} from '@/lib/review';
+import { ADMIN, actor, campaignInput, inDays, seededStore, snapshotFromStore } from '@/lib/review/testing';
 import { printFigure } from './report';
 
 const median = (values: number[]): number => {
@@ -246,6 +259,66 @@ function benchBulk(dir: string): void {
   printFigure({ bench: 'review/bulk', value, unit: 'ms', baseline, ratio: value / baseline, goal: '<= 2', items: n });
 }
 
+function benchAdvance(dir: string): void {
+  freshDatabase(dir, 'advance');
+  const store = seededStore({ users: 10_000, groups: 300, membershipsPerUser: 4, seed: 9 });
+  const snapshotId = snapshotFromStore(store);
+  store.close();
+  const sqlite = getDb().$client;
+  const certifyAll = sqlite.prepare(
+    "UPDATE review_items SET decision = 'certify', decided_at = '2026-11-23T00:00:00.000Z', decided_by_email = ? WHERE campaign_id = ?",
+  );
+  const twoStage = (name: string): { id: number; items: number } => {
+    const id = createCampaignDraft(
+      ADMIN,
+      campaignInput(snapshotId, {
+        name,
+        reviewerRule: 'fixed',
+        fixedReviewerEmail: REVIEWER,
+        scope: { kind: 'all', includeInactive: true },
+        laterStages: [{ reviewerRule: 'fixed', fixedReviewerEmail: 'second@northwind.example', dueAt: inDays(60), advance: 'all', showPreviousDecisions: true }],
+      }),
+    ).id;
+    const items = launchCampaign(ADMIN, id).itemCount;
+    certifyAll.run(REVIEWER, id);
+    return { id, items };
+  };
+  const floorResults = sqlite.prepare(
+    `INSERT INTO review_item_stage_results (item_id, campaign_id, stage, reviewer_email, decision, decision_comment, decided_at, decided_by_email, not_sure_comment, passed_on)
+     SELECT id, campaign_id, stage, reviewer_email, decision, decision_comment, decided_at, decided_by_email, NULL, 1 FROM review_items WHERE campaign_id = ?`,
+  );
+  const floorMove = sqlite.prepare(
+    `UPDATE review_items SET stage = 2, reviewer_email = 'second@northwind.example', original_reviewer_email = 'second@northwind.example',
+            reviewer_reason = 'fixed', decision = NULL, decision_comment = NULL, decided_at = NULL, decided_by_email = NULL, version = version + 1
+      WHERE campaign_id = ?`,
+  );
+  const advances: number[] = [];
+  const floors: number[] = [];
+  let items = 0;
+  for (let round = 0; round < 3; round++) {
+    const lib = twoStage(`advance via lib ${round}`);
+    const raw = twoStage(`advance via SQL ${round}`);
+    items = lib.items;
+    advances.push(
+      time(() => {
+        const [result] = advanceStage(ADMIN, lib.id);
+        if (result?.itemsPassedOn !== lib.items) throw new Error(`advanced ${result?.itemsPassedOn} of ${lib.items}`);
+      }),
+    );
+    floors.push(
+      time(() =>
+        sqlite.transaction(() => {
+          floorResults.run(raw.id);
+          floorMove.run(raw.id);
+        })(),
+      ),
+    );
+  }
+  const value = median(advances);
+  const baseline = median(floors);
+  printFigure({ bench: 'review/advance', value, unit: 'ms', baseline, ratio: value / baseline, goal: '<= 3', items, advances, floors });
+}
+
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'attest-bench-review-'));
   const previousUrl = process.env.DATABASE_URL;
@@ -253,6 +326,7 @@ export async function run(): Promise<void> {
     benchLaunch(dir);
     benchPage(dir);
     benchBulk(dir);
+    benchAdvance(dir);
   } finally {
     closeDb();
     if (previousUrl === undefined) delete process.env.DATABASE_URL;

@@ -408,7 +408,7 @@ function* stages(ctx: TEvidenceContext, f: TFacts): Generator<string, void, unde
     if (!s.startedAt) return c.status === 'closed' ? 'Never started (closed before it)' : 'Not started';
     return c.status === 'closed' ? 'Ended with the close' : 'In progress';
   };
-  // A stage's counts are recorded when it ends: before that (or for the last stage at the close) see "Decisions per stage".
+  // A stage's counts are recorded when it ends (the next stage starts, or the campaign closes): before that see "Decisions per stage".
   const recorded = (s: TStageRaw, value: number): string => (s.endedAt ? num(value) : '<td class="num muted">—</td>');
   const receives = (s: TStageRaw): string =>
     s.stage === 1 ? 'Every item of the scope' : `From stage ${s.stage - 1}: ${STAGE_ADVANCE_LABEL[s.advance]}, and every item left undecided or passed on as "not sure"`;

@@ -23,6 +23,7 @@ import {
   stageTargetsByReviewer,
   targetReviewers,
   updateCampaignStageRow,
+  countStageItems,
   writeTransaction,
 } from './queries';
 import { parseInput, ZCampaignId, ZExtendDueInput, ZReassignInput, type TReassignInput } from './schemas';
@@ -173,6 +174,8 @@ export function closeCampaign(actor: TActor, campaignId: number): TCloseResult {
     // Items first: once the status is closed, the triggers refuse every item change.
     const ruled = campaign.undecidedAction === 'revoke' ? revokeUndecidedByRule(id, actor.email, at) : null;
     const counts = queryDecisionCounts(id);
+    // The stage under review ends with the close (stage rows lock with the campaign).
+    updateCampaignStageRow(id, campaign.currentStage, { endedAt: at, itemsReviewed: countStageItems(id, campaign.currentStage), itemsPassedOn: 0 });
     if (!markCampaignClosed(tx, id, { at, by: actor.email })) throw new AppError('conflict', 'The campaign is no longer active.');
     const queued = enqueueCampaignRevocations(tx, id, actor);
     const result: TCloseResult = {

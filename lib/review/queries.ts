@@ -1266,6 +1266,11 @@ function goesOnSql(advance: TStageAdvanceRule): string {
   return `(decision IS NULL OR awaiting_next_stage = 1 OR ${decided})`;
 }
 
+/** Items a stage holds (not excluded). */
+export function countStageItems(campaignId: number, stage: number): number {
+  return prepared<number>('SELECT count(*) FROM review_items WHERE campaign_id = ? AND stage = ? AND excluded_reason IS NULL').pluck().get(campaignId, stage) ?? 0;
+}
+
 export type TStageOpenCounts = { reviewers: number; signedOff: number; open: number };
 
 /** The current stage's queues: how many reviewers have items, how many of them signed off, how many items are still to decide. */

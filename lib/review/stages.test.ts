@@ -128,6 +128,8 @@ describe('multi-stage campaigns', () => {
     expect(signed).toMatchObject({ stage: 2, nextStageStarted: null });
 
     closeCampaign(ADMIN, campaignId);
+    // The last stage ends with the close, with what it reviewed.
+    expect(listCampaignStages(campaignId)[1]).toMatchObject({ itemsReviewed: queue.length, itemsPassedOn: 0, endedAt: expect.any(String) });
     const revoked = new Set(listRevocations(campaignId).map((r) => r.itemId));
     expect(revoked).toEqual(new Set(rest.map((i) => i.id)));
     expect(revoked.has(overturned!.id)).toBe(false);
