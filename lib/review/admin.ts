@@ -24,6 +24,7 @@ import {
   targetReviewers,
   updateCampaignStageRow,
   countStageItems,
+  countTargetsOutsideStage,
   writeTransaction,
 } from './queries';
 import { parseInput, ZCampaignId, ZExtendDueInput, ZReassignInput, type TReassignInput } from './schemas';
@@ -72,6 +73,10 @@ export function reassignItems(actor: TActor, input: TReassignInput): TReassignRe
       if (stageTargetsByReviewer(p.campaignId, p.fromReviewerEmail) === 0) {
         throw new AppError('invalid', `${p.fromReviewerEmail} has no items in this campaign.`, { fromReviewerEmail: ['has no items in this campaign'] });
       }
+    }
+    const settled = countTargetsOutsideStage(campaign.currentStage);
+    if (settled > 0) {
+      throw new AppError('conflict', `${settled} of the selected items are no longer under review (excluded, or their stage ended): only items of the current stage can move.`);
     }
     const refusedSelfReview = dropTargetsOfUser(to);
     const unchanged = dropTargetsOfReviewer(to);

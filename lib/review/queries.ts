@@ -968,6 +968,17 @@ export function stageTargetsByGroup(campaignId: number, groupScimId: string): nu
   ).run(campaignId, groupScimId).changes;
 }
 
+/** Targets no longer under review: excluded, or left in a stage that ended. */
+export function countTargetsOutsideStage(stage: number): number {
+  return (
+    prepared<number>(
+      'SELECT count(*) FROM temp.review_target_ids t JOIN review_items r ON r.id = t.id WHERE r.excluded_reason IS NOT NULL OR r.stage <> ?',
+    )
+      .pluck()
+      .get(stage) ?? 0
+  );
+}
+
 /** Remove targets that are already excluded; returns how many. */
 export function dropExcludedTargets(): number {
   return prepared(

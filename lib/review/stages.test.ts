@@ -15,6 +15,7 @@ import {
   listReviewItems,
   listRevocations,
   passOnAsNotSure,
+  reassignItems,
   signOff,
   normalizeDueAt,
   type TLaterStageInput,
@@ -148,6 +149,18 @@ describe('multi-stage campaigns', () => {
     expect(blind?.earlierStages).toBeUndefined();
     expect(getReviewItem(hidden, blind!.id, { email: SECURITY, role: 'reviewer' })?.item.earlierStages).toBeUndefined();
     expect(getReviewItem(hidden, blind!.id, { email: ADMIN.email, role: 'admin' })?.item.earlierStages?.[0]?.stage).toBe(1);
+  });
+
+  it('only items of the current stage can be reassigned', () => {
+    const campaignId = launchTwoStage({ advance: 'revoked' });
+    const decided = decideStageOneAndSignOff(campaignId);
+    const stopped = allItems(campaignId).find((i) => i.stage === 1) as TReviewItemRow;
+    const e = thrown(() => reassignItems(ADMIN, { campaignId, itemIds: [stopped.id], toReviewerEmail: 'someone@northwind.example', reason: 'x' }));
+    expect(e.code).toBe('conflict');
+    expect(e.message).toMatch(/no longer under review/);
+    const current = allItems(campaignId).find((i) => i.stage === 2) as TReviewItemRow;
+    expect(reassignItems(ADMIN, { campaignId, itemIds: [current.id], toReviewerEmail: 'someone@northwind.example', reason: 'holiday' }).moved).toBe(1);
+    expect(decided.revoked.size).toBeGreaterThan(0);
   });
 
   it('stage-1 reviewers are done once stage 2 starts: their queue is gone and nothing they send is written', () => {
