@@ -1,7 +1,7 @@
 import 'server-only';
-import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { getDb, type TExecutor, type TTx } from '@/db/client';
+import { getDb, type TExecutor } from '@/db/client';
+import { prepared, sqlite, writeTransaction } from '@/db/statements';
 import { appSettings, type TMailStatus, type TNotification, type TNotificationKind } from '@/db/schema';
 
 /**
@@ -14,32 +14,7 @@ import { appSettings, type TMailStatus, type TNotification, type TNotificationKi
  * notifications has `recipient_email = :email` in its WHERE clause.
  */
 
-type TStatement<R> = Database.Statement<unknown[], R>;
-const statementCache = new WeakMap<Database.Database, Map<string, TStatement<unknown>>>();
-
-function sqlite(): Database.Database {
-  return getDb().$client;
-}
-
-function prepared<R = unknown>(text: string): TStatement<R> {
-  const db = sqlite();
-  let cache = statementCache.get(db);
-  if (!cache) {
-    cache = new Map();
-    statementCache.set(db, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    statement = db.prepare<unknown[], unknown>(text);
-    cache.set(text, statement);
-  }
-  return statement as TStatement<R>;
-}
-
-/** Run `fn` in one IMMEDIATE transaction. Synchronous: `fn` must not await. */
-export function writeTransaction<T>(fn: (tx: TTx) => T): T {
-  return getDb().transaction(fn, { behavior: 'immediate' });
-}
+export { writeTransaction };
 
 /** Run `fn` in the caller's open transaction, or in a new IMMEDIATE one when there is none. */
 export function inWriteTransaction<T>(fn: () => T): T {

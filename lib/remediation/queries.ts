@@ -1,7 +1,7 @@
 import 'server-only';
-import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lte, min, or, sql, type SQL } from 'drizzle-orm';
-import { getDb, type TExecutor, type TTx } from '@/db/client';
+import { getDb, type TExecutor } from '@/db/client';
+import { prepared, writeTransaction } from '@/db/statements';
 import {
   campaigns,
   remediationActions,
@@ -25,28 +25,7 @@ import {
  * lost its run (recovered as interrupted by another process) cannot move a row backwards.
  */
 
-type TStatement<R> = Database.Statement<unknown[], R>;
-const statementCache = new WeakMap<Database.Database, Map<string, TStatement<unknown>>>();
-
-function prepared<R = unknown>(text: string): TStatement<R> {
-  const db = getDb().$client;
-  let cache = statementCache.get(db);
-  if (!cache) {
-    cache = new Map();
-    statementCache.set(db, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    statement = db.prepare<unknown[], unknown>(text);
-    cache.set(text, statement);
-  }
-  return statement as TStatement<R>;
-}
-
-/** Run `fn` in one IMMEDIATE transaction (write lock up front). Synchronous: `fn` must not await. */
-export function writeTransaction<T>(fn: (tx: TTx) => T): T {
-  return getDb().transaction(fn, { behavior: 'immediate' });
-}
+export { writeTransaction };
 
 export const nowIso = (): string => new Date().toISOString();
 

@@ -1,7 +1,7 @@
 import 'server-only';
-import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
-import { getDb, type TExecutor, type TTx } from '@/db/client';
+import { getDb, type TExecutor } from '@/db/client';
+import { prepared, readTransaction, sqlite, writeTransaction } from '@/db/statements';
 import {
   campaignStages,
   campaigns,
@@ -33,49 +33,10 @@ import { SIGNAL_BIT } from './signals';
 
 // ─── Statements and transactions ────────────────────────────────────────────────────────────
 
-type TStatement<R> = Database.Statement<unknown[], R>;
 type TParams = Record<string, unknown>;
 
-const statementCache = new WeakMap<Database.Database, Map<string, TStatement<unknown>>>();
-// Generated SQL varies with the filter combination only (values are bound), so the set is small;
-// the cap only guards against a bug generating unbounded texts.
-const MAX_CACHED_STATEMENTS = 1_000;
-
-function sqlite(): Database.Database {
-  return getDb().$client;
-}
-
-function prepared<R = unknown>(text: string): TStatement<R> {
-  const db = sqlite();
-  let cache = statementCache.get(db);
-  if (!cache) {
-    cache = new Map();
-    statementCache.set(db, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
-    statement = db.prepare<unknown[], unknown>(text);
-    cache.set(text, statement);
-  }
-  return statement as TStatement<R>;
-}
-
-/**
- * Run `fn` in one IMMEDIATE transaction (the write lock is taken up front, so two processes never
- * both read a version and then both write). Synchronous by design: `fn` must not await.
- */
-export function writeTransaction<T>(fn: (tx: TTx) => T): T {
-  return getDb().transaction(fn, { behavior: 'immediate' });
-}
-
-/** Run `fn` in one read transaction: every statement sees the same database state (WAL snapshot). */
-export function readTransaction<T>(fn: () => T): T {
-  return sqlite().transaction(fn).deferred();
-}
-
 const nowIso = (): string => new Date().toISOString();
-export { nowIso };
+export { nowIso, readTransaction, writeTransaction };
 
 // ─── Campaigns ──────────────────────────────────────────────────────────────────────────────
 
