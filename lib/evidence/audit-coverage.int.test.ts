@@ -67,6 +67,7 @@ const COVERED_ELSEWHERE: Record<string, string> = {
   deactivateStaleAccounts: 'delegates to enqueueStaleDeactivations (remediation.enqueued)',
   commitImport: 'lib/imports: import.committed in the same transaction as the rows (its tests own the file formats)',
   previewAcceptRecommendations: 'read-only: counts what acceptRecommendations (covered here) would do, writes nothing',
+  storeSettingValue: 'a row write inside its caller’s transaction; every caller (setSetting, saveSmtpSettings, saveNotificationRules, covered here) audits it',
 };
 
 /** Rows appended while `run` runs: their actions, in order. */

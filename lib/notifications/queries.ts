@@ -1,8 +1,7 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { getDb, type TExecutor } from '@/db/client';
+import { getDb } from '@/db/client';
 import { prepared, sqlite, writeTransaction } from '@/db/statements';
-import { appSettings, type TMailStatus, type TNotification, type TNotificationKind } from '@/db/schema';
+import type { TMailStatus, TNotification, TNotificationKind } from '@/db/schema';
 
 /**
  * Every SQL statement of lib/notifications. Review state (campaigns, items, sign-offs, stages,
@@ -20,21 +19,6 @@ export { writeTransaction };
 export function inWriteTransaction<T>(fn: () => T): T {
   if (sqlite().inTransaction) return fn();
   return getDb().transaction(() => fn(), { behavior: 'immediate' });
-}
-
-// ─── Settings rows (app_settings) ────────────────────────────────────────────────────────────
-
-export type TSettingRow = typeof appSettings.$inferSelect;
-
-export function getSettingRow(key: string, tx: TExecutor = getDb()): TSettingRow | null {
-  return tx.select().from(appSettings).where(eq(appSettings.key, key)).get() ?? null;
-}
-
-export function upsertSettingRow(tx: TExecutor, row: TSettingRow): void {
-  tx.insert(appSettings)
-    .values(row)
-    .onConflictDoUpdate({ target: appSettings.key, set: { valueJson: row.valueJson, updatedBy: row.updatedBy, updatedAt: row.updatedAt } })
-    .run();
 }
 
 // ─── Review state (read only) ───────────────────────────────────────────────────────────────

@@ -1,11 +1,11 @@
 import 'server-only';
-import type { z } from 'zod';
 import { appendAudit, type TActor } from '@/lib/audit';
 import { decryptSecret, DecryptionError, encryptSecret } from '@/lib/crypto/secret-box';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { log, registerSecret } from '@/lib/log';
-import { getSettingRow, upsertSettingRow, writeTransaction, type TSettingRow } from './queries';
+import { registerSecret } from '@/lib/log';
+import { readStoredSetting, storeSettingValue, type TSettingRow } from '@/lib/settings';
+import { writeTransaction } from './queries';
 import {
   DEFAULT_NOTIFICATION_RULES,
   parseNotificationInput,
@@ -60,26 +60,8 @@ export type TSmtpTransportSettings = {
   from: string;
 };
 
-function readStored<S extends z.ZodType>(key: string, schema: S): { value: z.output<S>; row: TSettingRow } | null {
-  const row = getSettingRow(key);
-  if (!row) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(row.valueJson);
-  } catch {
-    log.warn({ key }, 'notification setting is not JSON; ignoring it');
-    return null;
-  }
-  const result = schema.safeParse(parsed);
-  if (!result.success) {
-    log.warn({ key }, 'notification setting fails its schema; ignoring it');
-    return null;
-  }
-  return { value: result.data, row };
-}
-
 function getStoredSmtp(): { value: TStoredSmtp; row: TSettingRow } | null {
-  return readStored(SMTP_KEY, ZStoredSmtp);
+  return readStoredSetting(SMTP_KEY, ZStoredSmtp);
 }
 
 function isConfigured(s: TStoredSmtp | undefined): s is TStoredSmtp & { host: string; from: string; port: number } {
@@ -174,7 +156,7 @@ export function saveSmtpSettings(actor: TActor, input: TSmtpSettingsInput): TSmt
       passwordHint,
       from: p.host ? p.from : null,
     };
-    upsertSettingRow(tx, { key: SMTP_KEY, valueJson: JSON.stringify(next), updatedBy: actor.email, updatedAt: new Date().toISOString() });
+    storeSettingValue(tx, SMTP_KEY, next, actor);
     appendAudit(
       {
         actor,
@@ -190,15 +172,15 @@ export function saveSmtpSettings(actor: TActor, input: TSmtpSettingsInput): TSmt
 
 /** The timing rules, defaults filled in. */
 export function getNotificationRules(): TNotificationRules {
-  return readStored(RULES_KEY, ZStoredRules)?.value ?? { ...DEFAULT_NOTIFICATION_RULES, reminderDaysBefore: [...DEFAULT_NOTIFICATION_RULES.reminderDaysBefore] };
+  return readStoredSetting(RULES_KEY, ZStoredRules)?.value ?? { ...DEFAULT_NOTIFICATION_RULES, reminderDaysBefore: [...DEFAULT_NOTIFICATION_RULES.reminderDaysBefore] };
 }
 
 /** Validate and save the timing rules; audited as `notifications.settings_updated` with before and after. */
 export function saveNotificationRules(actor: TActor, input: TNotificationRulesInput): TNotificationRules {
   const next = parseNotificationInput(ZNotificationRulesInput, input, 'notification rules');
   writeTransaction((tx) => {
-    const before = readStored(RULES_KEY, ZStoredRules)?.value ?? null;
-    upsertSettingRow(tx, { key: RULES_KEY, valueJson: JSON.stringify(next), updatedBy: actor.email, updatedAt: new Date().toISOString() });
+    const before = readStoredSetting(RULES_KEY, ZStoredRules)?.value ?? null;
+    storeSettingValue(tx, RULES_KEY, next, actor);
     appendAudit({ actor, action: 'notifications.settings_updated', target: { type: 'setting', id: RULES_KEY }, details: { before, after: next } }, tx);
   });
   return getNotificationRules();

@@ -1,14 +1,15 @@
 import 'server-only';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
+import { getDb, type TExecutor } from '@/db/client';
 import { appendAudit, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 import { getLatestCompleteSnapshotRow, queryMostCommonEmailDomain } from '@/lib/snapshot/queries';
 import { ZCompanyDomains } from './domains';
-import { deleteSettingRow, getSettingRow, upsertSettingRow } from './queries';
+import { deleteSettingRow, getSettingRow, upsertSettingRow, type TSettingRow } from './queries';
 
 export { emailDomain, isExternalEmail, ZCompanyDomains, ZDomain } from './domains';
+export type { TSettingRow } from './queries';
 
 /**
  * Settings that are not secrets (the SCIM token lives in lib/connection), one JSON value per key
@@ -43,23 +44,37 @@ function invalid(key: string, error: z.ZodError): AppError {
   return new AppError('invalid', `Invalid value for ${key}: ${messages.join('; ')}.`, { [key]: messages });
 }
 
-/** The stored value of a setting, or null when unset (or stored invalid, which is logged). */
-export function getSetting<K extends TSettingKey>(key: K): TSettingValue<K> | null {
+/**
+ * A stored setting read through its schema, with its row (who changed it, when); null when unset
+ * or stored invalid (logged: a row edited by hand falls back to the default instead of breaking
+ * pages). For settings other modules own (e.g. lib/notifications) under their own keys.
+ */
+export function readStoredSetting<S extends z.ZodType>(key: string, schema: S): { value: z.output<S>; row: TSettingRow } | null {
   const row = getSettingRow(key);
   if (!row) return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(row.valueJson);
   } catch {
-    log.warn({ key }, 'app setting is not JSON; using the default');
+    log.warn({ key }, 'setting is not JSON; using the default');
     return null;
   }
-  const result = SETTING_SCHEMAS[key].safeParse(parsed);
+  const result = schema.safeParse(parsed);
   if (!result.success) {
-    log.warn({ key }, 'app setting fails its schema; using the default');
+    log.warn({ key }, 'setting fails its schema; using the default');
     return null;
   }
-  return result.data as TSettingValue<K>;
+  return { value: result.data, row };
+}
+
+/** Write a setting's value inside the caller's transaction (the caller validated and audits it). */
+export function storeSettingValue(tx: TExecutor, key: string, value: unknown, actor: TActor): void {
+  upsertSettingRow(tx, { key, valueJson: JSON.stringify(value), updatedBy: actor.email, updatedAt: new Date().toISOString() });
+}
+
+/** The stored value of a setting, or null when unset (or stored invalid, which is logged). */
+export function getSetting<K extends TSettingKey>(key: K): TSettingValue<K> | null {
+  return (readStoredSetting(key, SETTING_SCHEMAS[key])?.value as TSettingValue<K> | undefined) ?? null;
 }
 
 /** Validate and store a setting; audited as `settings.updated` with the value before and after. */
@@ -70,7 +85,7 @@ export function setSetting<K extends TSettingKey>(actor: TActor, key: K, value: 
   getDb().transaction(
     (tx) => {
       const before = getSettingRow(key, tx);
-      upsertSettingRow(tx, { key, valueJson: JSON.stringify(next), updatedBy: actor.email, updatedAt: new Date().toISOString() });
+      storeSettingValue(tx, key, next, actor);
       appendAudit(
         {
           actor,
