@@ -3,13 +3,14 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { GroupPicker, OrgUnitPicker, type TGroupOption } from '@/components/campaigns/scope-fields';
+import { ReviewRulesCard } from '@/components/campaigns/review-rules-card';
 import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
 import { ChoiceGroup, FlagCheckbox, Radio, TextField } from '@/components/forms/choice-fields';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
-import { Field, Select, Textarea } from '@/components/ui/input';
+import { Field, Select } from '@/components/ui/input';
 import { createCampaignDraftAction, updateCampaignDraftAction } from '@/app/(app)/campaigns/actions';
-import { DEFAULT_ATTESTATION_STATEMENT, MAX_STAGES, STAGE_ADVANCE_LABEL, type TLaterStage } from '@/lib/review/schemas';
+import { MAX_STAGES, STAGE_ADVANCE_LABEL, type TLaterStage } from '@/lib/review/schemas';
 import type { TCampaignView } from '@/lib/review/types';
 
 export type TSnapshotOption = { id: number; label: string };
@@ -44,15 +45,6 @@ function SnapshotField({ snapshots, snapshotId, editingId }: { snapshots: TSnaps
           </option>
         ))}
       </Select>
-    </Field>
-  );
-}
-
-function AttestationField({ defaultValue }: { defaultValue: string }) {
-  const error = useFieldError('attestationStatement');
-  return (
-    <Field label="Attestation statement" hint="Each reviewer confirms this statement when they sign off; it is kept with their sign-off." error={error}>
-      <Textarea name="attestationStatement" rows={3} defaultValue={defaultValue} maxLength={4000} />
     </Field>
   );
 }
@@ -129,7 +121,6 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
   const named = namedUsers ?? (draft?.scope.kind === 'users' ? { userIds: draft.scope.userIds, label: `${draft.scope.userIds.length.toLocaleString('en-US')} named users` } : null);
   const [kind, setKind] = useState<string>(draft?.scope.kind ?? (named ? 'users' : 'all'));
   const [rule, setRule] = useState<string>(draft?.reviewerRule ?? 'manager');
-  const [undecided, setUndecided] = useState<string>(draft?.undecidedAction ?? 'report');
   const action = draft ? updateCampaignDraftAction : createCampaignDraftAction;
 
   return (
@@ -226,23 +217,7 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
 
       <StagesCard draft={draft} defaultDueDate={defaultDueDate} />
 
-      <Card>
-        <CardHeader title="Rules" />
-        <CardBody className="flex flex-col gap-4">
-          <FlagCheckbox name="revokeNeedsJustification" label="A revoke needs a justification" defaultChecked={draft?.revokeNeedsJustification ?? true} />
-          <FlagCheckbox name="certifyFlaggedNeedsComment" label="Certifying a flagged item needs a comment" defaultChecked={draft?.certifyFlaggedNeedsComment ?? false} />
-          <FlagCheckbox
-            name="allowCarryOverAccept"
-            label="Reviewers may accept carried-over certifications in one step (items certified last time and unchanged since)"
-            defaultChecked={draft?.allowCarryOverAccept ?? false}
-          />
-          <ChoiceGroup legend="At close, undecided items are" error="undecidedAction">
-            <Radio name="undecidedAction" value="report" label="Reported as undecided" checked={undecided === 'report'} onChange={setUndecided} />
-            <Radio name="undecidedAction" value="revoke" label="Revoked" checked={undecided === 'revoke'} onChange={setUndecided} />
-          </ChoiceGroup>
-          <AttestationField defaultValue={draft?.attestationStatement ?? DEFAULT_ATTESTATION_STATEMENT} />
-        </CardBody>
-      </Card>
+      <ReviewRulesCard values={draft} />
 
       <div>
         <SubmitButton>{draft ? 'Save changes' : 'Save draft'}</SubmitButton>

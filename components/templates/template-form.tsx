@@ -3,12 +3,13 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { createTemplateAction, previewScheduleAction, updateTemplateAction } from '@/app/(app)/campaigns/templates/actions';
+import { ReviewRulesCard } from '@/components/campaigns/review-rules-card';
 import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
-import { Field, Input, Select, Textarea } from '@/components/ui/input';
+import { Field, Input, Select } from '@/components/ui/input';
 import { formatDateTime } from '@/lib/format';
-import { DEFAULT_ATTESTATION_STATEMENT, MAX_STAGES, STAGE_ADVANCE_LABEL } from '@/lib/review/schemas';
+import { MAX_STAGES, STAGE_ADVANCE_LABEL } from '@/lib/review/schemas';
 import { DEFAULT_TIMEZONE } from '@/lib/schedule/cron';
 import { MAX_DURATION_DAYS, type TScheduleKind } from '@/lib/schedule/schemas';
 import type { TSchedulePreview, TTemplateView } from '@/lib/schedule/types';
@@ -175,15 +176,6 @@ function LaterStageFields({ index, stage }: { index: number; stage: TStage | und
   );
 }
 
-function AttestationField({ defaultValue }: { defaultValue: string }) {
-  const error = useFieldError('attestationStatement');
-  return (
-    <Field label="Attestation statement" hint="Each reviewer confirms this statement when they sign off; it is kept with their sign-off." error={error}>
-      <Textarea name="attestationStatement" rows={3} defaultValue={defaultValue} maxLength={4000} />
-    </Field>
-  );
-}
-
 function StagesCard({ settings }: { settings: TSettings | undefined }) {
   const [count, setCount] = useState(1 + (settings?.laterStages.length ?? 0));
   const error = useFieldError('laterStages');
@@ -227,7 +219,6 @@ export function TemplateForm({ template, groups, groupsTruncated, orgUnits, time
   const settings = template?.settings;
   const [kind, setKind] = useState<string>(settings?.scope.kind ?? 'all');
   const [rule, setRule] = useState<string>(settings?.reviewerRule ?? 'manager');
-  const [undecided, setUndecided] = useState<string>(settings?.undecidedAction ?? 'report');
   const action = template ? updateTemplateAction : createTemplateAction;
 
   return (
@@ -330,23 +321,7 @@ export function TemplateForm({ template, groups, groupsTruncated, orgUnits, time
 
       <StagesCard settings={settings} />
 
-      <Card>
-        <CardHeader title="Rules" />
-        <CardBody className="flex flex-col gap-4">
-          <FlagCheckbox name="revokeNeedsJustification" label="A revoke needs a justification" defaultChecked={settings?.revokeNeedsJustification ?? true} />
-          <FlagCheckbox name="certifyFlaggedNeedsComment" label="Certifying a flagged item needs a comment" defaultChecked={settings?.certifyFlaggedNeedsComment ?? false} />
-          <FlagCheckbox
-            name="allowCarryOverAccept"
-            label="Reviewers may accept carried-over certifications in one step"
-            defaultChecked={settings?.allowCarryOverAccept ?? false}
-          />
-          <ChoiceGroup legend="At close, undecided items are" error="undecidedAction">
-            <Radio name="undecidedAction" value="report" label="Reported as undecided" checked={undecided === 'report'} onChange={setUndecided} />
-            <Radio name="undecidedAction" value="revoke" label="Revoked" checked={undecided === 'revoke'} onChange={setUndecided} />
-          </ChoiceGroup>
-          <AttestationField defaultValue={settings?.attestationStatement ?? DEFAULT_ATTESTATION_STATEMENT} />
-        </CardBody>
-      </Card>
+      <ReviewRulesCard values={settings} />
 
       <div>
         <SubmitButton>{template ? 'Save changes' : 'Create recurring campaign'}</SubmitButton>
