@@ -37,6 +37,7 @@ export default async function MyReviewsPage() {
                   <Link href={`/reviews/${c.campaignId}`} className="font-medium text-accent-ink hover:underline">
                     {c.name}
                   </Link>
+                  {c.stage > 1 ? <span className="ml-2 text-xs text-ink-muted">stage {c.stage}</span> : null}
                 </TD>
                 <TD numeric>{formatCount(c.total)}</TD>
                 <TD numeric>

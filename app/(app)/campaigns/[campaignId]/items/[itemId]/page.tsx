@@ -56,8 +56,16 @@ export default async function ItemHistoryPage({ params }: TProps) {
               ['Original reviewer', `${item.originalReviewerEmail} (${item.reviewerReason.replaceAll('_', ' ')})`],
               ['Signals', signals.length ? signals.join(', ') : 'None'],
               ['Recommendation', `${item.recommendation}: ${item.recommendationReason}`],
-              ['Decision', item.decision ?? 'Undecided'],
+              ['Stage', String(item.stage)],
+              ['Decision', item.excludedReason !== null ? 'Excluded' : (item.decision ?? (item.awaitingNextStage ? 'Not sure: waits for the next stage' : 'Undecided'))],
               ['Comment', item.decisionComment ?? '—'],
+              ...(item.notSureComment ? [['Not sure', `${item.notSureByEmail ?? 'a reviewer'}: ${item.notSureComment}`]] : []),
+              ...(item.excludedReason !== null ? [['Excluded', `${item.excludedByEmail ?? 'an admin'}: ${item.excludedReason}`]] : []),
+              ...(item.carriedOverFromCampaignId !== null ? [['Carried over', `Certified in campaign #${item.carriedOverFromCampaignId}, unchanged since`]] : []),
+              ...(item.earlierStages ?? []).map((s) => [
+                `Stage ${s.stage} result`,
+                `${s.decision ?? (s.notSureComment ? 'not sure' : 'undecided')} by ${s.reviewerEmail}${s.decisionComment ? ` — ${s.decisionComment}` : ''}${s.notSureComment ? ` — ${s.notSureComment}` : ''}${s.passedOn ? ' · went on' : ''}`,
+              ]),
             ].map(([label, value]) => (
               <div key={label}>
                 <dt className="text-ink-muted">{label}</dt>
