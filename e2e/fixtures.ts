@@ -121,13 +121,21 @@ export type TSecondStage = { reviewer: string; dueAt: string; advance: 'all' | '
 
 export async function fillCampaign(
   page: Page,
-  { name, dueAt, fallback, fixedReviewer, secondStage }: { name: string; dueAt: string; fallback: string; fixedReviewer?: string; secondStage?: TSecondStage },
+  {
+    name,
+    dueAt,
+    fallback,
+    fixedReviewer,
+    secondStage,
+    memberships = false,
+  }: { name: string; dueAt: string; fallback: string; fixedReviewer?: string; secondStage?: TSecondStage; memberships?: boolean },
 ) {
   const form = page.getByRole('form', { name: 'New campaign' });
   await form.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await form.locator('input[name="dueAt"]').fill(dueAt);
   await form.getByRole('radio', { name: 'All users' }).check();
   await form.getByRole('checkbox', { name: 'Accounts' }).check();
+  if (memberships) await form.getByRole('checkbox', { name: 'Group memberships' }).check();
   if (fixedReviewer) {
     await form.getByRole('radio', { name: 'A fixed reviewer' }).check();
     await form.getByRole('textbox', { name: 'Fixed reviewer email' }).fill(fixedReviewer);
