@@ -1,3 +1,4 @@
+// Named to run after campaigns.admin.spec.ts, which starts from a list without campaigns (specs run in file order).
 import { expect, test } from '@playwright/test';
 import { expectAccessible, fillCampaign, inDays, loginAs, toasts } from './fixtures';
 
