@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoAccount, expectAccessible, fillCampaign, inDays, loginAs, loginAsEmail, toasts } from './fixtures';
+import { demoAccount, expectAccessible, fillCampaign, inDays, loginAs, loginAsEmail, takeSnapshot, toasts } from './fixtures';
 
 const SAM = 'sam.security@northwind.example';
 
@@ -16,10 +16,7 @@ test('two reviewers run a two-stage campaign end to end', async ({ page }) => {
 
   // Admin: a fresh snapshot; a campaign of two stages.
   await loginAs(page.request, 'admin');
-  await page.goto('/snapshots');
-  await page.getByRole('button', { name: 'Take snapshot' }).click();
-  await expect(page.getByRole('heading', { name: /Snapshot #\d+ running/ })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible({ timeout: 45_000 });
+  await takeSnapshot(page);
   await page.goto('/campaigns/new');
   await fillCampaign(page, {
     name: 'Two-stage review',

@@ -1,6 +1,6 @@
 // Named to run after campaigns.admin.spec.ts, which starts from a list without campaigns (specs run in file order).
 import { expect, test } from '@playwright/test';
-import { expectAccessible, fillCampaign, inDays, loginAs, toasts } from './fixtures';
+import { expectAccessible, fillCampaign, inDays, loginAs, takeSnapshot, toasts } from './fixtures';
 
 type TPage = { total: number };
 
@@ -14,10 +14,7 @@ type TPage = { total: number };
 test('an admin excludes a group and an item; the reviewer accepts the recommendations after seeing them', async ({ page }) => {
   test.setTimeout(240_000);
   await loginAs(page.request, 'admin');
-  await page.goto('/snapshots');
-  await page.getByRole('button', { name: 'Take snapshot' }).click();
-  await expect(page.getByRole('heading', { name: /Snapshot #\d+ running/ })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Take snapshot' })).toBeVisible({ timeout: 45_000 });
+  await takeSnapshot(page);
   await page.goto('/campaigns/new');
   await fillCampaign(page, {
     name: 'Help review',
