@@ -4,13 +4,13 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { GroupPicker, OrgUnitPicker, type TGroupOption } from '@/components/campaigns/scope-fields';
 import { ReviewRulesCard } from '@/components/campaigns/review-rules-card';
+import { LaterStageFields, ReviewersCard, StageCountField } from '@/components/campaigns/reviewer-fields';
 import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
-import { ChoiceGroup, FlagCheckbox, Radio, TextField } from '@/components/forms/choice-fields';
+import { ChoiceGroup, Radio, TextField } from '@/components/forms/choice-fields';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Field, Select } from '@/components/ui/input';
 import { createCampaignDraftAction, updateCampaignDraftAction } from '@/app/(app)/campaigns/actions';
-import { MAX_STAGES, STAGE_ADVANCE_LABEL, type TLaterStage } from '@/lib/review/schemas';
 import type { TCampaignView } from '@/lib/review/types';
 
 export type TSnapshotOption = { id: number; label: string };
@@ -49,67 +49,28 @@ function SnapshotField({ snapshots, snapshotId, editingId }: { snapshots: TSnaps
   );
 }
 
-const STAGE_RULES = [
-  { value: 'manager', label: "The user's manager" },
-  { value: 'group_owner', label: 'The owner of the group' },
-  { value: 'fixed', label: 'A fixed reviewer' },
-] as const;
-
-/** One stage after the first: its reviewer rule, due date, which items it takes, and whether it sees earlier decisions. */
-function LaterStageFields({ index, draft, defaultDueDate }: { index: number; draft: TLaterStage | undefined; defaultDueDate: string }) {
-  const stage = index + 2;
-  const prefix = `laterStages.${index}`;
-  const [rule, setRule] = useState<string>(draft?.reviewerRule ?? 'fixed');
-  const advanceError = useFieldError(`${prefix}.advance`);
-  return (
-    <fieldset className="flex flex-col gap-3 rounded-card border border-line p-4">
-      <legend className="px-1 text-sm font-semibold text-ink">Stage {stage}</legend>
-      <ChoiceGroup legend={`Stage ${stage} reviewer rule`} error={`${prefix}.reviewerRule`}>
-        {STAGE_RULES.map((r) => (
-          <Radio key={r.value} name={`${prefix}.reviewerRule`} value={r.value} label={r.label} checked={rule === r.value} onChange={setRule} />
-        ))}
-      </ChoiceGroup>
-      <div className="grid gap-4 sm:grid-cols-3">
-        {rule === 'fixed' ? (
-          <TextField name={`${prefix}.fixedReviewerEmail`} label={`Stage ${stage} reviewer email`} type="email" required autoComplete="off" defaultValue={draft?.fixedReviewerEmail ?? undefined} />
-        ) : null}
-        <TextField name={`${prefix}.dueAt`} label={`Stage ${stage} due date`} type="date" required defaultValue={draft ? draft.dueAt.slice(0, 10) : defaultDueDate} />
-        <Field label={`Stage ${stage} reviews`} error={advanceError} hint="Undecided and “not sure” items always go on.">
-          <Select name={`${prefix}.advance`} defaultValue={draft?.advance ?? 'all'}>
-            {Object.entries(STAGE_ADVANCE_LABEL).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </Select>
-        </Field>
-      </div>
-      <FlagCheckbox name={`${prefix}.showPreviousDecisions`} label="Show the earlier stages’ decisions to these reviewers" defaultChecked={draft?.showPreviousDecisions ?? true} />
-    </fieldset>
-  );
-}
-
 /** How many stages, and the settings of stages 2 and 3 (stage 1 is the reviewer rule and due date above). */
 function StagesCard({ draft, defaultDueDate }: { draft: TCampaignView | undefined; defaultDueDate: string }) {
   const [count, setCount] = useState(1 + (draft?.laterStages.length ?? 0));
-  const error = useFieldError('laterStages');
   const laterDue = (i: number): string => new Date(Date.parse(`${defaultDueDate}T00:00:00Z`) + (i + 1) * 14 * 86_400_000).toISOString().slice(0, 10);
   return (
     <Card>
       <CardHeader title="Stages" description="A second or third stage reviews again, e.g. the group owner after the manager. The last stage that reviews an item decides it." />
       <CardBody className="flex flex-col gap-4">
-        <Field label="Number of stages" error={error}>
-          <Select value={String(count)} onChange={(e) => setCount(Number(e.target.value))} aria-label="Number of stages">
-            {Array.from({ length: MAX_STAGES }, (_, i) => (
-              <option key={i + 1} value={i + 1}>
-                {i === 0 ? '1 stage' : `${i + 1} stages`}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        {Array.from({ length: count - 1 }, (_, i) => (
-          <LaterStageFields key={i} index={i} draft={draft?.laterStages[i]} defaultDueDate={laterDue(i)} />
-        ))}
+        <StageCountField count={count} onChange={setCount} />
+        {Array.from({ length: count - 1 }, (_, i) => {
+          const stage = draft?.laterStages[i];
+          return (
+            <LaterStageFields
+              key={i}
+              index={i}
+              stage={stage}
+              deadline={
+                <TextField name={`laterStages.${i}.dueAt`} label={`Stage ${i + 2} due date`} type="date" required defaultValue={stage ? stage.dueAt.slice(0, 10) : laterDue(i)} />
+              }
+            />
+          );
+        })}
       </CardBody>
     </Card>
   );
@@ -120,7 +81,6 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
   const router = useRouter();
   const named = namedUsers ?? (draft?.scope.kind === 'users' ? { userIds: draft.scope.userIds, label: `${draft.scope.userIds.length.toLocaleString('en-US')} named users` } : null);
   const [kind, setKind] = useState<string>(draft?.scope.kind ?? (named ? 'users' : 'all'));
-  const [rule, setRule] = useState<string>(draft?.reviewerRule ?? 'manager');
   const action = draft ? updateCampaignDraftAction : createCampaignDraftAction;
 
   return (
@@ -190,30 +150,7 @@ export function CampaignForm({ snapshots, snapshotId, groups, groupsTruncated, o
         </CardBody>
       </Card>
 
-      <Card>
-        <CardHeader title="Reviewers" />
-        <CardBody className="flex flex-col gap-4">
-          <ChoiceGroup legend="Reviewer rule" error="reviewerRule">
-            <Radio name="reviewerRule" value="manager" label="The user's manager" checked={rule === 'manager'} onChange={setRule} />
-            <Radio name="reviewerRule" value="group_owner" label="The owner of the group" checked={rule === 'group_owner'} onChange={setRule} />
-            <Radio name="reviewerRule" value="fixed" label="A fixed reviewer" checked={rule === 'fixed'} onChange={setRule} />
-          </ChoiceGroup>
-          <div className="grid gap-4 sm:grid-cols-2">
-            {rule === 'fixed' ? (
-              <TextField name="fixedReviewerEmail" label="Fixed reviewer email" type="email" required autoComplete="off" defaultValue={draft?.fixedReviewerEmail ?? undefined} />
-            ) : null}
-            <TextField
-              name="fallbackReviewerEmail"
-              label="Fallback reviewer email"
-              type="email"
-              hint="Reviews items when the rule finds nobody, or would pick the user themself."
-              required
-              autoComplete="off"
-              defaultValue={draft?.fallbackReviewerEmail}
-            />
-          </div>
-        </CardBody>
-      </Card>
+      <ReviewersCard values={draft} />
 
       <StagesCard draft={draft} defaultDueDate={defaultDueDate} />
 

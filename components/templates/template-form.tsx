@@ -4,12 +4,12 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { createTemplateAction, previewScheduleAction, updateTemplateAction } from '@/app/(app)/campaigns/templates/actions';
 import { ReviewRulesCard } from '@/components/campaigns/review-rules-card';
+import { LaterStageFields, ReviewersCard, StageCountField } from '@/components/campaigns/reviewer-fields';
 import { ActionForm, SubmitButton, useFieldError } from '@/components/forms/action-form';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
-import { Field, Input, Select } from '@/components/ui/input';
+import { Field, Input } from '@/components/ui/input';
 import { formatDateTime } from '@/lib/format';
-import { MAX_STAGES, STAGE_ADVANCE_LABEL } from '@/lib/review/schemas';
 import { DEFAULT_TIMEZONE } from '@/lib/schedule/cron';
 import { MAX_DURATION_DAYS, type TScheduleKind } from '@/lib/schedule/schemas';
 import type { TSchedulePreview, TTemplateView } from '@/lib/schedule/types';
@@ -31,13 +31,6 @@ type TProps = {
 };
 
 type TSettings = TTemplateView['settings'];
-type TStage = TSettings['laterStages'][number];
-
-const RULES = [
-  { value: 'manager', label: "The user's manager" },
-  { value: 'group_owner', label: 'The owner of the group' },
-  { value: 'fixed', label: 'A fixed reviewer' },
-] as const;
 
 type TPreviewState = { kind: 'runs'; preview: TSchedulePreview } | { kind: 'problem'; message: string } | { kind: 'idle' };
 
@@ -132,53 +125,8 @@ function ScheduleCard({ template, timezones, initialPreview }: Pick<TProps, 'tem
   );
 }
 
-/** A stage after the first: reviewer rule, how many days after the previous stage it is due, which items it takes. */
-function LaterStageFields({ index, stage }: { index: number; stage: TStage | undefined }) {
-  const number = index + 2;
-  const prefix = `laterStages.${index}`;
-  const [rule, setRule] = useState<string>(stage?.reviewerRule ?? 'fixed');
-  const advanceError = useFieldError(`${prefix}.advance`);
-  return (
-    <fieldset className="flex flex-col gap-3 rounded-card border border-line p-4">
-      <legend className="px-1 text-sm font-semibold text-ink">Stage {number}</legend>
-      <ChoiceGroup legend={`Stage ${number} reviewer rule`} error={`${prefix}.reviewerRule`}>
-        {RULES.map((r) => (
-          <Radio key={r.value} name={`${prefix}.reviewerRule`} value={r.value} label={r.label} checked={rule === r.value} onChange={setRule} />
-        ))}
-      </ChoiceGroup>
-      <div className="grid gap-4 sm:grid-cols-3">
-        {rule === 'fixed' ? (
-          <TextField name={`${prefix}.fixedReviewerEmail`} label={`Stage ${number} reviewer email`} type="email" required autoComplete="off" defaultValue={stage?.fixedReviewerEmail} />
-        ) : null}
-        <TextField
-          name={`${prefix}.durationDays`}
-          label={`Stage ${number} lasts (days)`}
-          hint={`Due this many days after stage ${number - 1}.`}
-          type="number"
-          inputMode="numeric"
-          min="1"
-          max={String(MAX_DURATION_DAYS)}
-          required
-          defaultValue={String(stage?.durationDays ?? 7)}
-        />
-        <Field label={`Stage ${number} reviews`} error={advanceError} hint="Undecided and “not sure” items always go on.">
-          <Select name={`${prefix}.advance`} defaultValue={stage?.advance ?? 'all'}>
-            {Object.entries(STAGE_ADVANCE_LABEL).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </Select>
-        </Field>
-      </div>
-      <FlagCheckbox name={`${prefix}.showPreviousDecisions`} label="Show the earlier stages’ decisions to these reviewers" defaultChecked={stage?.showPreviousDecisions ?? true} />
-    </fieldset>
-  );
-}
-
 function StagesCard({ settings }: { settings: TSettings | undefined }) {
   const [count, setCount] = useState(1 + (settings?.laterStages.length ?? 0));
-  const error = useFieldError('laterStages');
   return (
     <Card>
       <CardHeader title="Duration and stages" description="Due dates are counted from the launch, so a run that starts late still gives reviewers the whole time." />
@@ -195,19 +143,31 @@ function StagesCard({ settings }: { settings: TSettings | undefined }) {
             required
             defaultValue={String(settings?.reviewDays ?? 14)}
           />
-          <Field label="Number of stages" error={error}>
-            <Select value={String(count)} onChange={(e) => setCount(Number(e.target.value))}>
-              {Array.from({ length: MAX_STAGES }, (_, i) => (
-                <option key={i + 1} value={i + 1}>
-                  {i === 0 ? '1 stage' : `${i + 1} stages`}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          <StageCountField count={count} onChange={setCount} />
         </div>
-        {Array.from({ length: count - 1 }, (_, i) => (
-          <LaterStageFields key={i} index={i} stage={settings?.laterStages[i]} />
-        ))}
+        {Array.from({ length: count - 1 }, (_, i) => {
+          const stage = settings?.laterStages[i];
+          return (
+            <LaterStageFields
+              key={i}
+              index={i}
+              stage={stage}
+              deadline={
+                <TextField
+                  name={`laterStages.${i}.durationDays`}
+                  label={`Stage ${i + 2} lasts (days)`}
+                  hint={`Due this many days after stage ${i + 1}.`}
+                  type="number"
+                  inputMode="numeric"
+                  min="1"
+                  max={String(MAX_DURATION_DAYS)}
+                  required
+                  defaultValue={String(stage?.durationDays ?? 7)}
+                />
+              }
+            />
+          );
+        })}
       </CardBody>
     </Card>
   );
@@ -218,7 +178,6 @@ export function TemplateForm({ template, groups, groupsTruncated, orgUnits, time
   const router = useRouter();
   const settings = template?.settings;
   const [kind, setKind] = useState<string>(settings?.scope.kind ?? 'all');
-  const [rule, setRule] = useState<string>(settings?.reviewerRule ?? 'manager');
   const action = template ? updateTemplateAction : createTemplateAction;
 
   return (
@@ -296,28 +255,7 @@ export function TemplateForm({ template, groups, groupsTruncated, orgUnits, time
         </CardBody>
       </Card>
 
-      <Card>
-        <CardHeader title="Reviewers" />
-        <CardBody className="flex flex-col gap-4">
-          <ChoiceGroup legend="Reviewer rule" error="reviewerRule">
-            {RULES.map((r) => (
-              <Radio key={r.value} name="reviewerRule" value={r.value} label={r.label} checked={rule === r.value} onChange={setRule} />
-            ))}
-          </ChoiceGroup>
-          <div className="grid gap-4 sm:grid-cols-2">
-            {rule === 'fixed' ? <TextField name="fixedReviewerEmail" label="Fixed reviewer email" type="email" required autoComplete="off" defaultValue={settings?.fixedReviewerEmail} /> : null}
-            <TextField
-              name="fallbackReviewerEmail"
-              label="Fallback reviewer email"
-              type="email"
-              hint="Reviews items when the rule finds nobody, or would pick the user themself."
-              required
-              autoComplete="off"
-              defaultValue={settings?.fallbackReviewerEmail}
-            />
-          </div>
-        </CardBody>
-      </Card>
+      <ReviewersCard values={settings} />
 
       <StagesCard settings={settings} />
 
