@@ -609,9 +609,9 @@ function openPredicate(ctx: TQueueContext, alias = ''): string {
   return ctx.multiStage ? `${alias}decision IS NULL AND ${alias}awaiting_next_stage = 0` : `${alias}decision IS NULL`;
 }
 
-function queueWhere(campaignId: number, reviewerEmail: string): { where: string; params: TParams } {
+function queueWhere(campaignId: number, reviewerEmail: string): { where: string; params: TParams; ctx: TQueueContext } {
   const ctx = queueContext(campaignId);
-  return { where: ['campaign_id = @campaignId', 'reviewer_email = @reviewerEmail', ...queuePredicates(ctx)].join(' AND '), params: { campaignId, reviewerEmail } };
+  return { where: ['campaign_id = @campaignId', 'reviewer_email = @reviewerEmail', ...queuePredicates(ctx)].join(' AND '), params: { campaignId, reviewerEmail }, ctx };
 }
 
 /** How many items the reviewer has in the campaign's working queue (see `TQueueContext`). */
@@ -622,8 +622,8 @@ export function countReviewerItems(campaignId: number, reviewerEmail: string): n
 
 /** How many of them are still to decide. */
 export function countUndecidedReviewerItems(campaignId: number, reviewerEmail: string): number {
-  const { where, params } = queueWhere(campaignId, reviewerEmail);
-  return prepared<number>(`SELECT count(*) FROM review_items WHERE ${where} AND ${openPredicate(queueContext(campaignId))}`).pluck().get(params) ?? 0;
+  const { where, params, ctx } = queueWhere(campaignId, reviewerEmail);
+  return prepared<number>(`SELECT count(*) FROM review_items WHERE ${where} AND ${openPredicate(ctx)}`).pluck().get(params) ?? 0;
 }
 
 /** Deciding an item the same stage passed on as "not sure" withdraws that pass (the reviewer made up their mind). */

@@ -137,16 +137,21 @@ export function listGroupOwners(): TGroupOwners[] {
   return [...byGroup.values()];
 }
 
-/** For the launch: each group with owners → [first owner, second owner] in rule order. */
-export function ownerChoices(): Array<[groupId: string, owner1: string, owner2: string | null]> {
+/** The owners of every group that has some, by SCIM group id (as `resolveReviewer` takes them). */
+export function ownersByGroup(): Map<string, string[]> {
   const owners = new Map<string, string[]>();
   for (const row of listGroupOwnerRows()) {
     const list = owners.get(row.groupScimId);
     if (list) list.push(row.ownerEmail);
     else owners.set(row.groupScimId, [row.ownerEmail]);
   }
+  return owners;
+}
+
+/** For the launch: each group with owners → [first owner, second owner] in rule order. */
+export function ownerChoices(): Array<[groupId: string, owner1: string, owner2: string | null]> {
   const out: Array<[string, string, string | null]> = [];
-  for (const [groupId, list] of owners) {
+  for (const [groupId, list] of ownersByGroup()) {
     const [first, second] = orderOwners(list);
     if (first) out.push([groupId, first, second ?? null]);
   }

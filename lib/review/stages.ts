@@ -13,7 +13,6 @@ import {
   insertStageResults,
   listAdvancingItems,
   listCampaignStageRows,
-  listGroupOwnerRows,
   nowIso,
   queryStageOpenCounts,
   setCampaignStage,
@@ -22,7 +21,7 @@ import {
   writeTransaction,
   type TCampaignStageRow,
 } from './queries';
-import { resolveReviewer } from './reviewers';
+import { ownersByGroup, resolveReviewer } from './reviewers';
 import { parseInput, ZCampaignId } from './schemas';
 import type { TStageAdvanceResult } from './types';
 
@@ -51,12 +50,7 @@ function requireStageRow(rows: readonly TCampaignStageRow[], stage: number): TCa
 
 /** Resolve and stage the next reviewer of every item going on from `fromStage`. */
 function stageNextReviewers(campaign: TCampaign, fromStage: number, next: TCampaignStageRow): void {
-  const owners = new Map<string, string[]>();
-  for (const row of listGroupOwnerRows()) {
-    const list = owners.get(row.groupScimId);
-    if (list) list.push(row.ownerEmail);
-    else owners.set(row.groupScimId, [row.ownerEmail]);
-  }
+  const owners = ownersByGroup();
   let after = 0;
   let first = true;
   for (;;) {
