@@ -15,6 +15,7 @@ import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { Input, Select, Textarea } from '@/components/ui/input';
 import { Kbd } from '@/components/ui/kbd';
 import { useToast } from '@/components/ui/toast';
+import { earlierStagesLine, itemNote } from '@/lib/review/item-labels';
 import { SIGNALS, type TSignalKey } from '@/lib/review/signals';
 import type { TDecision, TRecommendation, TReviewItemRow } from '@/lib/review/types';
 
@@ -107,7 +108,7 @@ function EarlierStages({ row }: { row: TReviewItemRow }) {
   if (!row.earlierStages?.length) return null;
   return (
     <div className="truncate text-xs text-ink-muted">
-      {row.earlierStages.map((s) => `Stage ${s.stage}: ${s.decision ?? (s.notSureComment ? 'not sure' : 'undecided')} (${s.reviewerEmail})`).join(' · ')}
+      {earlierStagesLine(row.earlierStages, true)}
     </div>
   );
 }
@@ -115,13 +116,6 @@ function EarlierStages({ row }: { row: TReviewItemRow }) {
 /** A row the server returned after a change, keeping the earlier stages the list had (a single-item answer omits them). */
 function withHistory(row: TReviewItemRow, old: TReviewItemRow): TReviewItemRow {
   return row.earlierStages || !old.earlierStages ? row : { ...row, earlierStages: old.earlierStages };
-}
-
-/** The comment column: the decision's comment, else what the person who was not sure wrote. */
-function commentOf(row: TReviewItemRow): string {
-  if (row.decisionComment) return row.decisionComment;
-  if (row.notSureComment) return `Not sure (${row.notSureByEmail ?? 'a reviewer'}): ${row.notSureComment}`;
-  return '';
 }
 
 const column = createColumnHelper<TReviewItemRow>();
@@ -340,7 +334,7 @@ export function ReviewGrid({ campaign, initial, counts, locked, pageSize }: TRev
           </div>
         ),
       }),
-      column.accessor((r) => commentOf(r), {
+      column.accessor((r) => itemNote(r), {
         id: 'comment',
         header: 'Comment',
         enableSorting: false,

@@ -11,6 +11,7 @@ export * from './schemas';
 export * from './types';
 export { SIGNALS, SIGNAL_KEYS, SIGNAL_BIT, signalKeys, hasSignal, registerSignalSource, type TSignal, type TSignalKey, type TSignalSource } from './signals';
 export { RECOMMENDATION_RULES, recommend } from './recommendations';
+export { earlierStagesLine, itemNote, stageOutcome } from './item-labels';
 export { ItemConflictError } from './errors';
 export { createCampaignDraft, updateCampaignDraft, deleteCampaignDraft, getCampaign, listCampaigns } from './campaigns';
 export { resolveReviewer, setGroupOwners, listGroupOwners } from './reviewers';

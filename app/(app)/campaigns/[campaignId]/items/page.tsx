@@ -11,7 +11,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { requirePageRole } from '@/lib/auth/guards';
 import { formatCount, formatDateTime } from '@/lib/format';
-import { campaignProgress, listReviewItems, SIGNALS, ZItemListQuery, type TReviewItemRow } from '@/lib/review';
+import { campaignProgress, earlierStagesLine, itemNote, listReviewItems, SIGNALS, ZItemListQuery, type TReviewItemRow } from '@/lib/review';
 import { hrefWith } from '@/lib/url';
 
 export const metadata: Metadata = { title: 'Campaign items' };
@@ -41,17 +41,10 @@ function DecisionCell({ item }: { item: TReviewItemRow }) {
       {badge}
       {item.stage > 1 ? <span className="ml-1 text-xs text-ink-muted">stage {item.stage}</span> : null}
       {item.earlierStages?.length ? (
-        <div className="text-xs text-ink-muted">{item.earlierStages.map((s) => `Stage ${s.stage}: ${s.decision ?? (s.notSureComment ? 'not sure' : 'undecided')}`).join(' · ')}</div>
+        <div className="text-xs text-ink-muted">{earlierStagesLine(item.earlierStages)}</div>
       ) : null}
     </>
   );
-}
-
-/** The decision comment, else the exclusion reason or what the unsure reviewer wrote. */
-function commentOf(item: TReviewItemRow): string {
-  if (item.excludedReason !== null) return `Excluded by ${item.excludedByEmail ?? 'an admin'}: ${item.excludedReason}`;
-  if (item.decisionComment) return item.decisionComment;
-  return item.notSureComment ? `Not sure (${item.notSureByEmail ?? 'a reviewer'}): ${item.notSureComment}` : '';
 }
 
 /**
@@ -106,8 +99,8 @@ export default async function CampaignItemsPage({ params, searchParams }: TProps
             <TD>
               <DecisionCell item={item} />
             </TD>
-            <TD className="max-w-xs truncate" title={commentOf(item) || undefined}>
-              {commentOf(item)}
+            <TD className="max-w-xs truncate" title={itemNote(item) || undefined}>
+              {itemNote(item)}
             </TD>
             <TD className="whitespace-nowrap text-xs text-ink-muted">{item.decidedAt ? `${formatDateTime(item.decidedAt)} · ${item.decidedByEmail ?? 'close rule'}` : ''}</TD>
             <TD>

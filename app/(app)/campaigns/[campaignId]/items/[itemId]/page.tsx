@@ -6,7 +6,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Table, TableEmpty, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { requirePageRole } from '@/lib/auth/guards';
 import { formatDateTime } from '@/lib/format';
-import { getReviewItem, SIGNALS, ZCampaignId, type TReviewItemEvent } from '@/lib/review';
+import { getReviewItem, SIGNALS, stageOutcome, ZCampaignId, type TReviewItemEvent } from '@/lib/review';
 
 export const metadata: Metadata = { title: 'Item history' };
 
@@ -64,7 +64,7 @@ export default async function ItemHistoryPage({ params }: TProps) {
               ...(item.carriedOverFromCampaignId !== null ? [['Carried over', `Certified in campaign #${item.carriedOverFromCampaignId}, unchanged since`]] : []),
               ...(item.earlierStages ?? []).map((s) => [
                 `Stage ${s.stage} result`,
-                `${s.decision ?? (s.notSureComment ? 'not sure' : 'undecided')} by ${s.reviewerEmail}${s.decisionComment ? ` — ${s.decisionComment}` : ''}${s.notSureComment ? ` — ${s.notSureComment}` : ''}${s.passedOn ? ' · went on' : ''}`,
+                `${stageOutcome(s)} by ${s.reviewerEmail}${s.decisionComment ? ` — ${s.decisionComment}` : ''}${s.notSureComment ? ` — ${s.notSureComment}` : ''}${s.passedOn ? ' · went on' : ''}`,
               ]),
             ].map(([label, value]) => (
               <div key={label}>
