@@ -15,6 +15,11 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** "1 item", "1,204 items". */
+export function formatCountOf(n: number, one: string, many = `${one}s`): string {
+  return `${integer.format(n)} ${n === 1 ? one : many}`;
+}
+
 /** "4.2 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;

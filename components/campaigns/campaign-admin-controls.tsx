@@ -19,8 +19,9 @@ import {
   reassignItemsAction,
 } from '@/app/(app)/campaigns/actions';
 import type { TCloseResult, TUndecidedAction } from '@/lib/review/types';
+import { formatCountOf } from '@/lib/format';
 
-const items = (n: number) => (n === 1 ? '1 item' : `${n.toLocaleString('en-US')} items`);
+const items = (n: number): string => formatCountOf(n, 'item');
 
 /** Launch (with the item count to confirm) and Delete for a draft. */
 export function DraftControls({ campaignId, name, totalItems, reviewers, canLaunch }: { campaignId: number; name: string; totalItems: number; reviewers: number; canLaunch: boolean }) {

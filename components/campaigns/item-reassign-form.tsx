@@ -7,8 +7,9 @@ import { Checkbox } from '@/components/ui/checkbox';
 import { Field, Input } from '@/components/ui/input';
 import { excludeItemsAction, reassignItemsAction } from '@/app/(app)/campaigns/actions';
 import type { TExcludeResult, TReassignResult } from '@/lib/review/types';
+import { formatCountOf } from '@/lib/format';
 
-const items = (n: number) => `${n.toLocaleString('en-US')} item${n === 1 ? '' : 's'}`;
+const items = (n: number): string => formatCountOf(n, 'item');
 
 function ReassignSelectedFields() {
   const selection = useFieldError('itemIds');

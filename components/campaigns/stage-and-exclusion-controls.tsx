@@ -8,8 +8,9 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { Field, Input, Select } from '@/components/ui/input';
 import { useToast } from '@/components/ui/toast';
+import { formatCountOf } from '@/lib/format';
 
-const items = (n: number): string => `${n.toLocaleString('en-US')} item${n === 1 ? '' : 's'}`;
+const items = (n: number): string => formatCountOf(n, 'item');
 
 /** "Start stage N now": ends the current stage early; its undecided items go on. */
 export function AdvanceStageControl({ campaignId, nextStage, undecided }: { campaignId: number; nextStage: number; undecided: number }) {

@@ -10,6 +10,7 @@ import { ConfirmDialog } from '@/components/ui/dialog';
 import { useToast } from '@/components/ui/toast';
 import type { TItemFilterInput } from '@/lib/review/schemas';
 import type { TAcceptPreview } from '@/lib/review/types';
+import { formatCountOf } from '@/lib/format';
 
 /**
  * Decision help in the reviewer's toolbar: accept the recommendations of the current filter, and
@@ -18,7 +19,7 @@ import type { TAcceptPreview } from '@/lib/review/types';
  */
 
 const numbers = new Intl.NumberFormat('en-US');
-const items = (n: number): string => `${numbers.format(n)} item${n === 1 ? '' : 's'}`;
+const items = (n: number): string => formatCountOf(n, 'item');
 
 type TFilter = Pick<TItemFilterInput, 'signal' | 'recommendation' | 'q'>;
 

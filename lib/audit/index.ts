@@ -10,6 +10,8 @@ export { listAuditActions, listAuditPage, type TAuditFilter } from './queries';
 export type TActor = { id: string | null; email: string };
 /** The actor for work the system does on its own (cron CLI, scheduler). */
 export const SYSTEM_ACTOR: TActor = { id: null, email: 'system' };
+/** Audit rows stay small: beyond this many, an entry records a count or an event id range instead of every id. */
+export const AUDIT_ID_LIMIT = 1_000;
 
 export type TAuditEntry = {
   actor: TActor;

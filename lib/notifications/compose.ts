@@ -1,5 +1,5 @@
 import type { TNotificationKind } from '@/db/schema';
-import { formatCount, formatDateTime } from '@/lib/format';
+import { formatCount, formatCountOf, formatDateTime } from '@/lib/format';
 
 /**
  * The words of every notification: pure functions from a notice to a subject and a plain-text
@@ -26,7 +26,6 @@ export type TNotice =
 
 export type TComposed = { kind: TNotificationKind; subject: string; bodyText: string; linkPath: string | null; campaignId: number | null };
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** "Q4 access review" or "Q4 access review (stage 2 of 3)". */
 function campaignLabel(n: TCampaignRef): string {
@@ -37,7 +36,7 @@ function campaignLabel(n: TCampaignRef): string {
 export function relativeTo(iso: string, now: Date): string {
   const ms = Date.parse(iso) - now.getTime();
   const abs = Math.abs(ms);
-  const text = abs >= DAY_MS ? plural(Math.floor(abs / DAY_MS), 'day') : abs >= 3_600_000 ? plural(Math.floor(abs / 3_600_000), 'hour') : 'less than an hour';
+  const text = abs >= DAY_MS ? formatCountOf(Math.floor(abs / DAY_MS), 'day') : abs >= 3_600_000 ? formatCountOf(Math.floor(abs / 3_600_000), 'hour') : 'less than an hour';
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -56,15 +55,15 @@ export function noticeLink(n: TNotice): string | null {
 function subjectOf(n: TNotice, now: Date): string {
   switch (n.kind) {
     case 'launch':
-      return `Access review: ${plural(n.items, 'item')} to review in "${n.campaignName}"`;
+      return `Access review: ${formatCountOf(n.items, 'item')} to review in "${n.campaignName}"`;
     case 'stage_started':
-      return `Access review: stage ${n.stage} of "${n.campaignName}" — ${plural(n.items, 'item')} to review`;
+      return `Access review: stage ${n.stage} of "${n.campaignName}" — ${formatCountOf(n.items, 'item')} to review`;
     case 'reminder':
-      return `Reminder: "${n.campaignName}" is due ${relativeTo(n.dueAt, now)} — ${plural(n.open, 'item')} open`;
+      return `Reminder: "${n.campaignName}" is due ${relativeTo(n.dueAt, now)} — ${formatCountOf(n.open, 'item')} open`;
     case 'overdue':
-      return `Overdue: "${n.campaignName}" — ${plural(n.open, 'item')} still open`;
+      return `Overdue: "${n.campaignName}" — ${formatCountOf(n.open, 'item')} still open`;
     case 'escalation':
-      return `Escalation: ${n.reviewerEmail} is ${plural(daysOverdue(n.dueAt, now), 'day')} overdue in "${n.campaignName}"`;
+      return `Escalation: ${n.reviewerEmail} is ${formatCountOf(daysOverdue(n.dueAt, now), 'day')} overdue in "${n.campaignName}"`;
   }
 }
 
@@ -74,13 +73,13 @@ export function noticeLine(n: TNotice, now: Date): string {
   switch (n.kind) {
     case 'launch':
     case 'stage_started':
-      return `${campaignLabel(n)}: ${plural(n.items, 'item')} assigned to you${n.open !== n.items ? ` (${formatCount(n.open)} open)` : ''}, due ${due}.`;
+      return `${campaignLabel(n)}: ${formatCountOf(n.items, 'item')} assigned to you${n.open !== n.items ? ` (${formatCount(n.open)} open)` : ''}, due ${due}.`;
     case 'reminder':
-      return `${campaignLabel(n)}: ${plural(n.open, 'item')} still open, due ${due}.`;
+      return `${campaignLabel(n)}: ${formatCountOf(n.open, 'item')} still open, due ${due}.`;
     case 'overdue':
-      return `${campaignLabel(n)}: ${plural(n.open, 'item')} still open, overdue since ${formatDateTime(n.dueAt)} (${plural(daysOverdue(n.dueAt, now), 'day')}).`;
+      return `${campaignLabel(n)}: ${formatCountOf(n.open, 'item')} still open, overdue since ${formatDateTime(n.dueAt)} (${formatCountOf(daysOverdue(n.dueAt, now), 'day')}).`;
     case 'escalation':
-      return `${campaignLabel(n)}: ${n.reviewerEmail} has ${plural(n.open, 'open item')}, ${plural(daysOverdue(n.dueAt, now), 'day')} overdue (due ${formatDateTime(n.dueAt)}).`;
+      return `${campaignLabel(n)}: ${n.reviewerEmail} has ${formatCountOf(n.open, 'open item')}, ${formatCountOf(daysOverdue(n.dueAt, now), 'day')} overdue (due ${formatDateTime(n.dueAt)}).`;
   }
 }
 
@@ -108,7 +107,7 @@ function bodyOf(n: TNotice, now: Date): string {
         `Your access review in ${campaignLabel(n)} is overdue.`,
         '',
         `Open items: ${formatCount(n.open)}`,
-        `Was due: ${formatDateTime(n.dueAt)} (${plural(daysOverdue(n.dueAt, now), 'day')} ago)`,
+        `Was due: ${formatDateTime(n.dueAt)} (${formatCountOf(daysOverdue(n.dueAt, now), 'day')} ago)`,
         '',
         'Decide every item, then sign off.',
       ].join('\n');
@@ -117,7 +116,7 @@ function bodyOf(n: TNotice, now: Date): string {
         `${n.reviewerEmail} has not finished their access review in ${campaignLabel(n)}.`,
         '',
         `Open items: ${formatCount(n.open)}`,
-        `Was due: ${formatDateTime(n.dueAt)} (${plural(daysOverdue(n.dueAt, now), 'day')} overdue)`,
+        `Was due: ${formatDateTime(n.dueAt)} (${formatCountOf(daysOverdue(n.dueAt, now), 'day')} overdue)`,
         '',
         n.escalatedTo === 'manager'
           ? `You receive this as their manager. Please ask them to finish the review, or ask the campaign's owner to reassign it.`
@@ -154,8 +153,8 @@ export function composeForRecipient(notices: readonly TNotice[], now: Date): TCo
   lines.push('', own.length > 0 ? 'Decide every item, then sign off each review.' : 'Please follow up with each reviewer.');
 
   const parts: string[] = [];
-  if (own.length > 0) parts.push(`${plural(own.length, 'review')} waiting${overdue > 0 ? ` (${formatCount(overdue)} overdue)` : ''}`);
-  if (escalations.length > 0) parts.push(plural(escalations.length, 'escalation'));
+  if (own.length > 0) parts.push(`${formatCountOf(own.length, 'review')} waiting${overdue > 0 ? ` (${formatCount(overdue)} overdue)` : ''}`);
+  if (escalations.length > 0) parts.push(formatCountOf(escalations.length, 'escalation'));
 
   const campaignIds = new Set(notices.map((n) => n.campaignId));
   const links = new Set(notices.map(noticeLink));

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { appendAudit, type TActor } from '@/lib/audit';
+import { appendAudit, AUDIT_ID_LIMIT, type TActor } from '@/lib/audit';
 import { connectionClient } from '@/lib/connection';
 import { AppError } from '@/lib/errors';
 import type { ScimClient } from '@/lib/scim';
@@ -66,8 +66,6 @@ const ZRetryInput = z.object({
   campaignId: ZCampaignRef,
   ids: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
 });
-
-const AUDIT_ID_LIMIT = 1_000;
 
 /**
  * Put failed rows back in the queue (failed → pending; attempts and the last error are kept as

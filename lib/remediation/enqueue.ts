@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { TExecutor } from '@/db/client';
-import { appendAudit, type TActor } from '@/lib/audit';
+import { appendAudit, AUDIT_ID_LIMIT, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import {
   countRevokeItems,
@@ -89,8 +89,6 @@ export const ZStaleDeactivationInput = z.object({
   justification: z.string().trim().min(1, 'explain why these accounts should be deactivated').max(2_000),
 });
 export type TStaleDeactivationInput = z.input<typeof ZStaleDeactivationInput>;
-
-const AUDIT_ID_LIMIT = 1_000;
 
 /**
  * Queue the deactivation of stale accounts (the stale-accounts page). Every user must be in the

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { TCampaign } from '@/db/schema';
-import { appendAudit, type TActor } from '@/lib/audit';
+import { appendAudit, AUDIT_ID_LIMIT, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/format';
 import { enqueueCampaignRevocations } from '@/lib/remediation';
@@ -44,8 +44,6 @@ function requireCampaign(id: number): TCampaign {
   if (!row) throw notFound('Campaign');
   return row;
 }
-
-const AUDIT_ID_LIMIT = 1_000;
 
 /**
  * Move items to another reviewer: chosen items, or every item of one reviewer. Rules:

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { TCampaign, TDecision } from '@/db/schema';
-import { appendAudit, type TActor } from '@/lib/audit';
+import { appendAudit, AUDIT_ID_LIMIT, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { normalizeEmail, requireActiveReviewer } from './access';
 import { ItemConflictError, notFound } from './errors';
@@ -161,9 +161,6 @@ export function undoDecision(actor: TActor, input: TUndoInput): TReviewItemRow {
     return reloadItem(p.campaignId, p.itemId);
   });
 }
-
-// Audit rows stay small: beyond this many, a bulk entry records the event id range instead of every item id.
-const AUDIT_ID_LIMIT = 1_000;
 
 /**
  * Decide many of the caller's items at once, in one transaction: by ids (all must be the

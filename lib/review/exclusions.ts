@@ -1,5 +1,5 @@
 import 'server-only';
-import { appendAudit, type TActor } from '@/lib/audit';
+import { appendAudit, AUDIT_ID_LIMIT, type TActor } from '@/lib/audit';
 import { AppError } from '@/lib/errors';
 import { assertActive } from './access';
 import { notFound } from './errors';
@@ -22,8 +22,6 @@ import type { TExcludeResult } from './types';
  * items leave every reviewer's queue, count in no progress, are never revoked by the close rule
  * nor remediated, and are listed with the reason in the evidence. The item and its history stay.
  */
-
-const AUDIT_ID_LIMIT = 1_000;
 
 /** Exclude the chosen items, or all memberships of a group. Audited as `campaign.items_excluded`. */
 export function excludeItems(actor: TActor, input: TExcludeInput): TExcludeResult {
